@@ -1,0 +1,118 @@
+// RuntimeConfig: where a job runs (local cores or the hosts of a cluster file), from code or argv.
+#include <renoir/api/config.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+
+#include <renoir/topology/hardware.hpp>
+
+namespace renoir {
+namespace {
+
+std::string usage(const std::string& program) {
+  return "usage: " + program +
+         " (--local N | --remote CONFIG.toml) [ARGS...]\n"
+         "  -l, --local N       run on this machine with N replicas per operator (N >= 1)\n"
+         "  -r, --remote PATH   run on the hosts listed in the TOML file PATH\n"
+         "  -h, --help          print this message\n"
+         "  --                  end of renoir options; the rest goes to the program\n";
+}
+
+[[noreturn]] void bad_usage(const std::string& program, const std::string& problem) {
+  std::fprintf(stderr, "%s: %s\n%s", program.c_str(), problem.c_str(), usage(program).c_str());
+  std::exit(2);
+}
+
+std::optional<std::size_t> parse_count(const std::string& s) {
+  std::size_t n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return n;
+}
+
+}  // namespace
+
+RuntimeConfig RuntimeConfig::local(std::size_t n) {
+  if (n == 0) throw std::invalid_argument("RuntimeConfig::local(0): a job needs at least one replica per operator");
+  RuntimeConfig c;
+  c.local_n_ = n;
+  return c;
+}
+
+RuntimeConfig RuntimeConfig::local_all_cores() { return local(topology::core_count()); }
+
+RuntimeConfig RuntimeConfig::remote(const std::string& path) {
+  std::ifstream probe(path);
+  if (!probe) throw std::runtime_error("cannot open cluster config '" + path + "'");
+  RuntimeConfig c;
+  c.remote_path_ = std::make_shared<const std::string>(path);
+  return c;
+}
+
+const std::string& RuntimeConfig::remote_path() const {
+  if (!remote_path_) throw std::logic_error("RuntimeConfig::remote_path(): this is a local config");
+  return *remote_path_;
+}
+
+void RuntimeConfig::spawn_remote_workers() const {
+  if (is_local()) return;
+  throw std::runtime_error("remote execution (" + *remote_path_ + ") is not available in this build yet");
+}
+
+std::pair<RuntimeConfig, std::vector<std::string>> RuntimeConfig::from_args(int argc, char** argv) {
+  const std::string program = argc > 0 && argv[0] ? argv[0] : "renoir";
+  std::vector<std::string> rest{program};
+  std::optional<std::size_t> local;
+  std::optional<std::string> remote;
+  bool options_done = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (options_done) {
+      rest.push_back(arg);
+      continue;
+    }
+    // Accept both "--local 4" and "--local=4".
+    std::optional<std::string> inline_value;
+    if (arg.rfind("--", 0) == 0) {
+      if (auto eq = arg.find('='); eq != std::string::npos) {
+        inline_value = arg.substr(eq + 1);
+        arg.resize(eq);
+      }
+    }
+    auto value = [&](const std::string& flag) -> std::string {
+      if (inline_value) return *inline_value;
+      if (i + 1 >= argc) bad_usage(program, flag + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--") {
+      options_done = true;
+    } else if (arg == "-h" || arg == "--help") {
+      std::fputs(usage(program).c_str(), stdout);
+      std::exit(0);
+    } else if (arg == "-l" || arg == "--local") {
+      if (local || remote) bad_usage(program, "give exactly one of --local and --remote");
+      const std::string v = value("--local");
+      local = parse_count(v);
+      if (!local) bad_usage(program, "--local expects a positive integer, got '" + v + "'");
+      if (*local == 0) bad_usage(program, "--local 0: a job needs at least one replica per operator");
+    } else if (arg == "-r" || arg == "--remote") {
+      if (local || remote) bad_usage(program, "give exactly one of --local and --remote");
+      remote = value("--remote");
+    } else {
+      rest.push_back(argv[i]);
+    }
+  }
+  if (!local && !remote) bad_usage(program, "missing --local N or --remote CONFIG.toml");
+  if (local) return {RuntimeConfig::local(*local), std::move(rest)};
+  try {
+    return {RuntimeConfig::remote(*remote), std::move(rest)};
+  } catch (const std::exception& e) {
+    bad_usage(program, e.what());
+  }
+}
+
+}  // namespace renoir

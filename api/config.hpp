@@ -1,0 +1,48 @@
+// RuntimeConfig: where a job runs (local cores or the hosts of a cluster file), from code or argv.
+#pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace renoir {
+
+/// Where and how wide a job runs. Mirrors Renoir's `RuntimeConfig`.
+class RuntimeConfig {
+ public:
+  /// Runs on this machine with `n` replicas per unlimited block. Throws std::invalid_argument if
+  /// n == 0.
+  static RuntimeConfig local(std::size_t n);
+
+  /// Runs on this machine with one replica per core hwloc reports.
+  static RuntimeConfig local_all_cores();
+
+  /// Runs on the hosts listed in the TOML file at `path` (see README "Distributed").
+  /// Throws std::runtime_error naming the file, line and column of any mistake.
+  static RuntimeConfig remote(const std::string& path);
+
+  /// Parses `--local N` / `-l N` or `--remote PATH` / `-r PATH` (exactly one of them) out of
+  /// the command line and returns the config with the remaining arguments, argv[0] first.
+  /// `--` ends option parsing. On `--help` / `-h` prints usage and exits with status 0; on misuse
+  /// prints the problem and the usage to stderr and exits with status 2 (this is the only
+  /// place where the library exits, as in Renoir).
+  static std::pair<RuntimeConfig, std::vector<std::string>> from_args(int argc, char** argv);
+
+  /// In the launching process of a remote config: starts the job on every host, waits for
+  /// them and exits with their combined status. In a worker, or for a local config: no-op.
+  void spawn_remote_workers() const;
+
+  bool is_local() const { return !remote_path_; }
+  /// Replicas of an unlimited block on this machine (local mode).
+  std::size_t local_parallelism() const { return local_n_; }
+  /// The cluster file of a remote config.
+  const std::string& remote_path() const;
+
+ private:
+  RuntimeConfig() = default;
+  std::size_t local_n_ = 1;
+  std::shared_ptr<const std::string> remote_path_;
+};
+
+}  // namespace renoir

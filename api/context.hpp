@@ -1,0 +1,90 @@
+// StreamContext: owns a job, creates its sources, runs it.
+#pragma once
+#include <concepts>
+#include <cstddef>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <renoir/api/config.hpp>
+#include <renoir/api/job.hpp>
+#include <renoir/api/sources/csv.hpp>
+#include <renoir/api/sources/file.hpp>
+#include <renoir/api/sources/iter.hpp>
+#include <renoir/api/sources/par_iter.hpp>
+#include <renoir/api/stream.hpp>
+#include <renoir/api/traits.hpp>
+
+namespace renoir {
+
+/// The environment of one job, as in Renoir: create the streams from it, then
+/// `execute_blocking()`. A context runs once.
+class StreamContext {
+ public:
+  explicit StreamContext(RuntimeConfig config) : job_(std::make_shared<detail::Job>(std::move(config))) {}
+
+  /// A context using every core of this machine.
+  static StreamContext new_local() { return StreamContext(RuntimeConfig::local_all_cores()); }
+
+  const RuntimeConfig& config() const { return job_->config; }
+
+  /// The elements of `range` (copied into the job), read by a single replica.
+  template <class Range>
+  auto stream_iter(Range range) {
+    static_assert(detail::Iterable<Range>, "renoir: stream_iter expects a range (vector, list, ...)");
+    using T = detail::iter_value_t<Range>;
+    return make<T>(sources::Iter<Range>{std::make_shared<const Range>(std::move(range))}, Replication::one());
+  }
+  template <class T>
+  auto stream_iter(std::initializer_list<T> items) {
+    return stream_iter(std::vector<T>(items));
+  }
+
+  /// The integers [begin, end), split into contiguous shares across the replicas.
+  template <std::integral I>
+  auto stream_par_iter(I begin, I end) {
+    return make<I>(sources::IntRange<I>{begin, end}, Replication::unlimited());
+  }
+
+  /// Every replica iterates `make(index, replicas)` (index in 0..replicas-1).
+  template <class Make>
+    requires std::invocable<Make&, std::size_t, std::size_t>
+  auto stream_par_iter(Make make_range) {
+    using R = std::invoke_result_t<Make&, std::size_t, std::size_t>;
+    static_assert(detail::Iterable<std::remove_reference_t<R>>, "renoir: stream_par_iter's callable must return a range");
+    using T = detail::iter_value_t<std::remove_reference_t<R>>;
+    return make<T>(sources::PerReplica<Make>{std::move(make_range)}, Replication::unlimited());
+  }
+
+  /// The lines of a text file (without '\n' or a trailing '\r'), split by byte range across
+  /// the replicas; every line is read exactly once. Throws if the file cannot be opened.
+  auto stream_file(std::string path) {
+    detail::LineReader probe(path, 0, 1);  // fail now, with the path, rather than in a replica
+    return make<std::string>(sources::File{std::move(path)}, Replication::unlimited());
+  }
+
+  /// The rows of a CSV file parsed as `T` (see CsvCodec), split like stream_file. With
+  /// `has_header` the first line is skipped. Errors name the file and line.
+  template <class T>
+  auto stream_csv(std::string path, bool has_header = true) {
+    detail::LineReader probe(path, 0, 1);
+    return make<T>(sources::Csv<T>{std::move(path), has_header}, Replication::unlimited());
+  }
+
+  /// Runs the job and waits for it. Rethrows the first error raised by any replica, after
+  /// stopping the others.
+  void execute_blocking();
+
+ private:
+  template <class T, class Source>
+  Stream<T, Source, core::Identity> make(Source source, Replication replication) {
+    job_->check_open();
+    return {job_, std::move(source), core::Identity{}, core::BlockOptions{replication, {}, {}}};
+  }
+
+  std::shared_ptr<detail::Job> job_;
+};
+
+}  // namespace renoir

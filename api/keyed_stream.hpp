@@ -1,0 +1,65 @@
+// KeyedStream<K, V>: a stream of (key, value) pairs partitioned by key.
+#pragma once
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include <renoir/api/output.hpp>
+#include <renoir/core/block.hpp>
+
+namespace renoir {
+
+template <class T, class Source, class Ops>
+class Stream;
+
+/// Items are `std::pair<K, V>`; every replica holds all the pairs of the keys it owns. Keyed
+/// callables take either `(const K& key, V value)` or the pair.
+template <class K, class V, class Source, class Ops>
+class KeyedStream {
+ public:
+  using key_type = K;
+  using mapped_type = V;
+  using value_type = std::pair<K, V>;
+  using Inner = Stream<std::pair<K, V>, Source, Ops>;
+
+  explicit KeyedStream(Inner inner) : inner_(std::move(inner)) {}
+
+  /// `f(key, value) -> U`: a KeyedStream<K, U> with the same keys.
+  template <class F> auto map(F f) const;
+  /// Keeps the pairs for which `f(key, const value&)` holds.
+  template <class F> auto filter(F f) const;
+  /// `f(key, value) -> std::optional<U>`; keeps the values.
+  template <class F> auto filter_map(F f) const;
+  /// `f(key, value) -> range of U`: one pair (key, u) per element.
+  template <class F> auto flat_map(F f) const;
+  /// Per-key fold: `f(Acc&, V)` or `f(Acc, V) -> Acc`; emits (key, acc) at the end.
+  template <class Acc, class F> auto fold(Acc init, F f) const;
+  /// Per-key reduce: `f(V&, V)` or `f(V, V) -> V`.
+  template <class F> auto reduce(F f) const;
+  /// `map` with per-key state: every key gets its own copy of `f`.
+  template <class F> auto rich_map(F f) const;
+  /// The pairs as a plain stream.
+  Inner unkey() const { return inner_; }
+  /// The values as a plain stream.
+  auto drop_key() const;
+
+  StreamOutput<std::vector<std::pair<K, V>>> collect_vec() const { return inner_.collect_vec(); }
+  StreamOutput<std::vector<std::pair<K, V>>> collect_all() const { return inner_.collect_all(); }
+  template <class Container> StreamOutput<Container> collect() const { return inner_.template collect<Container>(); }
+  StreamOutput<std::size_t> collect_count() const { return inner_.collect_count(); }
+  template <class F> void for_each(F f) const { inner_.for_each(std::move(f)); }
+  KeyedStream batch_mode(core::BatchMode mode) const { return KeyedStream(inner_.batch_mode(mode)); }
+
+ private:
+  Inner inner_;
+};
+
+namespace detail {
+/// Wraps a stream of pairs as a KeyedStream (the caller guarantees the partitioning).
+template <class K, class V, class S, class O>
+KeyedStream<K, V, S, O> keyed(Stream<std::pair<K, V>, S, O> s) {
+  return KeyedStream<K, V, S, O>(std::move(s));
+}
+}  // namespace detail
+
+}  // namespace renoir

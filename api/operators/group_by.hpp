@@ -1,0 +1,52 @@
+// group_by / key_by: pair items with a key; group_by also moves them to the key's replica.
+#pragma once
+#include <functional>
+#include <type_traits>
+#include <utility>
+
+#include <renoir/core/op_base.hpp>
+#include <renoir/core/routers.hpp>
+
+namespace renoir {
+namespace ops {
+template <class F, class Next>
+struct KeyBy : core::Forward<Next> {
+  F key;
+  template <class X>
+  void push(X&& x) {
+    auto k = std::invoke(key, std::as_const(x));
+    this->next.push(std::pair<decltype(k), std::remove_cvref_t<X>>(std::move(k), std::forward<X>(x)));
+  }
+};
+
+/// The key of a pair (routes keyed streams).
+struct PairKey {
+  template <class P>
+  const auto& operator()(const P& p) const {
+    return p.first;
+  }
+};
+}  // namespace ops
+
+template <class T, class S, class O>
+template <class KeyFn>
+auto Stream<T, S, O>::key_by(KeyFn key) const {
+  static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: key_by expects key(const T&) -> K");
+  using K = std::decay_t<std::invoke_result_t<KeyFn&, const T&>>;
+  auto pairs = this->template then<std::pair<K, T>>(
+      [key](auto next) { return ops::KeyBy<KeyFn, decltype(next)>{{std::move(next)}, key}; });
+  return detail::keyed(std::move(pairs));
+}
+
+template <class T, class S, class O>
+template <class KeyFn>
+auto Stream<T, S, O>::group_by(KeyFn key) const {
+  return detail::keyed(key_by(std::move(key)).unkey().exchange(core::HashRouter<ops::PairKey>{}, Replication::unlimited()));
+}
+
+template <class K, class V, class S, class O>
+auto KeyedStream<K, V, S, O>::drop_key() const {
+  return inner_.map([](std::pair<K, V>&& kv) { return std::move(kv.second); });
+}
+
+}  // namespace renoir

@@ -1,0 +1,32 @@
+// shuffle / broadcast / repartition_by / replication: move items into a new block.
+#pragma once
+#include <functional>
+#include <type_traits>
+
+#include <renoir/core/routers.hpp>
+
+namespace renoir {
+
+template <class T, class S, class O>
+auto Stream<T, S, O>::shuffle() const {
+  return exchange(core::RoundRobinRouter{}, Replication::unlimited());
+}
+
+template <class T, class S, class O>
+auto Stream<T, S, O>::broadcast() const {
+  return exchange(core::BroadcastRouter{}, Replication::unlimited());
+}
+
+template <class T, class S, class O>
+template <class KeyFn>
+auto Stream<T, S, O>::repartition_by(Replication replication, KeyFn key) const {
+  static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: repartition_by expects key(const T&) -> K");
+  return exchange(core::HashRouter<KeyFn>{std::move(key)}, replication);
+}
+
+template <class T, class S, class O>
+auto Stream<T, S, O>::replication(Replication replication) const {
+  return exchange(core::ForwardRouter{}, replication);
+}
+
+}  // namespace renoir

@@ -1,0 +1,48 @@
+// sorted_by / sorted: all items in one replica, sorted at the end of the stream.
+#pragma once
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+#include <renoir/core/op_base.hpp>
+
+namespace renoir {
+namespace ops {
+template <class T, class Less, class Next>
+struct Sort : core::Forward<Next> {
+  Less less;
+  std::vector<T> items{};
+  template <class X>
+  void push(X&& x) {
+    items.push_back(std::forward<X>(x));
+  }
+  void restart() {
+    emit();
+    this->next.restart();
+  }
+  void end() {
+    emit();
+    this->next.end();
+  }
+
+ private:
+  void emit() {
+    std::stable_sort(items.begin(), items.end(), less);
+    for (auto& x : items) this->next.push(std::move(x));
+    items.clear();
+  }
+};
+}  // namespace ops
+
+template <class T, class S, class O>
+template <class Less>
+auto Stream<T, S, O>::sorted_by(Less less) const {
+  return gather().template then<T>([less](auto next) { return ops::Sort<T, Less, decltype(next)>{{std::move(next)}, less}; });
+}
+
+template <class T, class S, class O>
+auto Stream<T, S, O>::sorted() const {
+  return sorted_by(std::less<T>{});
+}
+
+}  // namespace renoir

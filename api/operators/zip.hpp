@@ -1,0 +1,74 @@
+// zip: pairs the items of two streams in arrival order, per replica of a new block.
+#pragma once
+#include <deque>
+#include <utility>
+
+#include <renoir/core/receiver.hpp>
+#include <renoir/core/routers.hpp>
+
+namespace renoir {
+namespace ops {
+/// Collects one side of a zip into a queue.
+template <class T>
+struct Queue {
+  std::deque<T>* items;
+  void push(T&& x) { items->push_back(std::move(x)); }
+  void flush() {}
+  void watermark(core::Timestamp) {}
+  void restart() {}
+  void end() {}
+};
+
+/// Source of a zip block: two typed gates; buffers the side that runs ahead.
+template <class A, class B>
+struct ZipSource {
+  core::Gate<A>* left;
+  core::Gate<B>* right;
+
+  void attach(std::size_t block) const {
+    left->set_receiver(block);
+    right->set_receiver(block);
+  }
+
+  template <class Chain>
+  void run(Chain& chain, const core::ReplicaContext& rc) const {
+    core::Receiver<A> lin(left->inlets(rc.info.index));
+    core::Receiver<B> rin(right->inlets(rc.info.index));
+    std::deque<A> lq;
+    std::deque<B> rq;
+    Queue<A> lsink{&lq};
+    Queue<B> rsink{&rq};
+    bool dirty = false;
+    while (!lin.finished() || !rin.finished()) {
+      const bool progressed = lin.poll(lsink) | rin.poll(rsink);
+      while (!lq.empty() && !rq.empty()) {
+        chain.push(std::pair<A, B>(std::move(lq.front()), std::move(rq.front())));
+        lq.pop_front();
+        rq.pop_front();
+        dirty = true;
+      }
+      // A finished side with an empty queue will never match again: drop the other's surplus.
+      if ((lin.finished() && lq.empty())) rq.clear();
+      if ((rin.finished() && rq.empty())) lq.clear();
+      if (progressed) continue;
+      core::idle(chain, std::exchange(dirty, false), rc, [&] { return lin.any_ready() || rin.any_ready(); });
+    }
+    chain.end();
+  }
+};
+}  // namespace ops
+
+template <class T, class S, class O>
+template <class U, class S2, class O2>
+auto Stream<T, S, O>::zip(const Stream<U, S2, O2>& other) const {
+  if (other.job() != job_) throw std::logic_error("renoir: zip of streams from different StreamContexts");
+  auto* left = job_->graph.template make_gate<T>();
+  auto* right = job_->graph.template make_gate<U>();
+  finish(core::EmitterFactory<T, core::ForwardRouter>{left, 0, {}});
+  other.finish(core::EmitterFactory<U, core::ForwardRouter>{right, 0, {}});
+  return Stream<std::pair<T, U>, ops::ZipSource<T, U>, core::Identity>(
+      job_, ops::ZipSource<T, U>{left, right}, core::Identity{},
+      core::BlockOptions{Replication::unlimited(), options_.batch_mode, {}});
+}
+
+}  // namespace renoir

@@ -1,0 +1,194 @@
+// Stream<T>: the fluent API. Declares every verb; each verb is defined in operators/ or sinks/.
+#pragma once
+#include <array>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <renoir/api/job.hpp>
+#include <renoir/api/output.hpp>
+#include <renoir/core/batch_mode.hpp>
+#include <renoir/core/block.hpp>
+#include <renoir/core/emitter.hpp>
+#include <renoir/core/receiver.hpp>
+#include <renoir/core/replication.hpp>
+
+namespace renoir {
+
+using core::BatchMode;
+using core::Replication;
+
+template <class K, class V, class Source, class Ops>
+class KeyedStream;
+
+/// A stream of items of type `T`. `Source` and `Ops` describe the block being built (its
+/// input and its fused chain of operators so far); write `auto` and let them be deduced.
+/// Verbs that keep data on its replica (map, filter, ...) extend the current block; verbs that
+/// move data between replicas (group_by, shuffle, fold, ...) close it and start a new one.
+/// A stream is consumed once: to feed several operators, `split` it.
+template <class T, class Source, class Ops = core::Identity>
+class Stream {
+ public:
+  using value_type = T;
+
+  Stream(std::shared_ptr<detail::Job> job, Source source, Ops ops, core::BlockOptions options)
+      : job_(std::move(job)), source_(std::move(source)), ops_(std::move(ops)), options_(std::move(options)) {}
+
+  // ---- element-wise (same block) ----
+  /// Applies `f(T) -> U` to each item.
+  template <class F> auto map(F f) const;
+  /// `map` with a mutable callable: every replica owns its own copy (per-replica state).
+  template <class F> auto rich_map(F f) const;
+  /// Keeps the items for which `f(const T&)` is true.
+  template <class F> auto filter(F f) const;
+  /// Applies `f(T) -> std::optional<U>` and keeps the values.
+  template <class F> auto filter_map(F f) const;
+  /// `filter_map` with per-replica state.
+  template <class F> auto rich_filter_map(F f) const;
+  /// Applies `f(T) -> range of U` and emits every element of the range.
+  template <class F> auto flat_map(F f) const;
+  /// `flat_map` with per-replica state.
+  template <class F> auto rich_flat_map(F f) const;
+  /// Emits the elements of each item (T must be a range).
+  auto flatten() const;
+  /// Calls `f(const T&)` on each item and passes it on unchanged.
+  template <class F> auto inspect(F f) const;
+
+  // ---- partitioning (new block) ----
+  /// Sends items with equal `key(item)` to the same replica; a KeyedStream of (key, item).
+  template <class KeyFn> auto group_by(KeyFn key) const;
+  /// Pairs every item with `key(item)` without moving it: a KeyedStream of (key, item).
+  template <class KeyFn> auto key_by(KeyFn key) const;
+  /// Spreads items evenly over the replicas of a new block.
+  auto shuffle() const;
+  /// Sends every item to every replica of a new block.
+  auto broadcast() const;
+  /// Moves items by `key(item)` into a new block of the given replication.
+  template <class KeyFn> auto repartition_by(Replication replication, KeyFn key) const;
+  /// Continues in a new block with the given parallelism.
+  auto replication(Replication replication) const;
+  /// `n` streams, each receiving every item.
+  auto split(std::size_t n) const;
+  /// The union of this stream and `other`.
+  template <class S2, class O2> auto merge(const Stream<T, S2, O2>& other) const;
+  /// Pairs the i-th item of this stream with the i-th of `other`, per replica; stops at the
+  /// shorter one.
+  template <class U, class S2, class O2> auto zip(const Stream<U, S2, O2>& other) const;
+  /// Builder: `route().add_route(pred)...build()` gives one stream per route; each item goes to
+  /// the first route whose predicate holds (items matching none are dropped).
+  auto route() const;
+
+  // ---- aggregation ----
+  /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`).
+  template <class Acc, class F> auto fold(Acc init, F f) const;
+  /// Reduces every item, in one replica, with `f(T&, T)` (or `f(T, T) -> T`).
+  template <class F> auto reduce(F f) const;
+  /// Folds per replica with `local`, then combines the partial results with `global(Acc&, Acc)`.
+  template <class Acc, class L, class G> auto fold_assoc(Acc init, L local, G global) const;
+  /// Reduces per replica, then combines the partial results with the same function.
+  template <class F> auto reduce_assoc(F f) const;
+  /// Per-key fold: `local` per replica, shuffle by key, `global` combines partial results.
+  template <class KeyFn, class Acc, class L, class G>
+  auto group_by_fold(KeyFn key, Acc init, L local, G global) const;
+  /// Per-key reduce with pre-aggregation.
+  template <class KeyFn, class F> auto group_by_reduce(KeyFn key, F f) const;
+  /// Per-key sum of `value(item)`.
+  template <class KeyFn, class ValueFn> auto group_by_sum(KeyFn key, ValueFn value) const;
+  /// Per-key count of items (std::size_t).
+  template <class KeyFn> auto group_by_count(KeyFn key) const;
+  /// Per-key average of `value(item)` (double).
+  template <class KeyFn, class ValueFn> auto group_by_avg(KeyFn key, ValueFn value) const;
+  /// Per key, the item with the smallest `value(item)`.
+  template <class KeyFn, class ValueFn> auto group_by_min_element(KeyFn key, ValueFn value) const;
+  /// Per key, the item with the largest `value(item)`.
+  template <class KeyFn, class ValueFn> auto group_by_max_element(KeyFn key, ValueFn value) const;
+  /// Drops duplicate items (T hashable and equality-comparable).
+  auto unique_assoc() const;
+  /// All items, in one replica, sorted by `less(a, b)`.
+  template <class Less> auto sorted_by(Less less) const;
+  /// All items, in one replica, sorted by `operator<`.
+  auto sorted() const;
+  /// At most `n` items (any `n`, not the first `n` in any order unless upstream is ordered).
+  auto limit(std::size_t n) const;
+
+  // ---- sinks ----
+  /// Gathers every item into a std::vector (on host 0).
+  StreamOutput<std::vector<T>> collect_vec() const;
+  /// Gathers every item into a `Container` (push_back or insert).
+  template <class Container> StreamOutput<Container> collect() const;
+  /// Counts the items.
+  StreamOutput<std::size_t> collect_count() const;
+  /// Gathers every item into a std::vector on every host.
+  StreamOutput<std::vector<T>> collect_all() const;
+  /// Calls `f(T)` on every item, on the replica that holds it.
+  template <class F> void for_each(F f) const;
+  /// Writes the items as CSV rows into one file (see csv.hpp for the types it knows).
+  void write_csv(std::string path) const;
+
+  /// Sets how the current block batches its output.
+  Stream batch_mode(BatchMode mode) const {
+    auto options = options_;
+    options.batch_mode = mode;
+    return Stream(job_, source_, ops_, std::move(options));
+  }
+
+  // ---- building blocks for operator definitions ----
+  /// This block followed by the operator that `make(next)` creates; the stream then carries U.
+  template <class U, class Make>
+  Stream<U, Source, core::Chain<Ops, Make>> then(Make make) const {
+    job_->check_open();
+    return {job_, source_, core::Chain<Ops, Make>{ops_, std::move(make)}, options_};
+  }
+  /// Closes this block with an emitter using `router`; continues in a new block.
+  template <class Router>
+  Stream<T, core::ReceiverSource<T>, core::Identity> exchange(Router router, Replication next) const {
+    auto* gate = job_->graph.template make_gate<T>();
+    finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
+    core::BlockOptions options{next, options_.batch_mode, {}};
+    return {job_, core::ReceiverSource<T>{gate}, core::Identity{}, std::move(options)};
+  }
+  /// Continues in a new block of one replica that receives every item.
+  auto gather() const { return exchange(core::ForwardRouter{}, Replication::one()); }
+  /// Closes this block with `terminal` (an emitter factory or a sink factory).
+  template <class Terminal>
+  void finish(Terminal terminal) const {
+    job_->check_open();
+    job_->graph.add_block(source_, ops_, std::move(terminal), options_);
+  }
+
+  const std::shared_ptr<detail::Job>& job() const { return job_; }
+  const core::BlockOptions& options() const { return options_; }
+
+ private:
+  std::shared_ptr<detail::Job> job_;
+  Source source_;
+  Ops ops_;
+  core::BlockOptions options_;
+};
+
+}  // namespace renoir
+
+#include <renoir/api/keyed_stream.hpp>
+#include <renoir/api/operators/map.hpp>
+#include <renoir/api/operators/filter.hpp>
+#include <renoir/api/operators/filter_map.hpp>
+#include <renoir/api/operators/flat_map.hpp>
+#include <renoir/api/operators/inspect.hpp>
+#include <renoir/api/operators/group_by.hpp>
+#include <renoir/api/operators/shuffle.hpp>
+#include <renoir/api/operators/split.hpp>
+#include <renoir/api/operators/merge.hpp>
+#include <renoir/api/operators/zip.hpp>
+#include <renoir/api/operators/route.hpp>
+#include <renoir/api/operators/fold.hpp>
+#include <renoir/api/operators/reduce.hpp>
+#include <renoir/api/operators/group_by_fold.hpp>
+#include <renoir/api/operators/group_by_reduce.hpp>
+#include <renoir/api/operators/unique_assoc.hpp>
+#include <renoir/api/operators/sorted_by.hpp>
+#include <renoir/api/operators/limit.hpp>
+#include <renoir/api/sinks/collect.hpp>
+#include <renoir/api/sinks/for_each.hpp>
+#include <renoir/api/sinks/write_csv.hpp>

@@ -1,0 +1,70 @@
+// A block: a source, a fused operator chain and a terminal, run once per replica.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <utility>
+
+#include <renoir/core/batch_mode.hpp>
+#include <renoir/core/replica.hpp>
+#include <renoir/core/replication.hpp>
+
+namespace renoir::core {
+
+/// Per-block settings chosen through the fluent API.
+struct BlockOptions {
+  Replication replication = Replication::unlimited();
+  BatchMode batch_mode{};
+  std::string name;  ///< for messages: the operators of the block, e.g. "stream_file|flat_map|group_by"
+};
+
+/// Type-erased block: the only virtual call of the data path, made once per replica.
+class BlockBase {
+ public:
+  explicit BlockBase(BlockOptions options) : options_(std::move(options)) {}
+  virtual ~BlockBase() = default;
+  virtual void run(const ReplicaContext& rc) const = 0;
+  const BlockOptions& options() const { return options_; }
+
+ private:
+  BlockOptions options_;
+};
+
+/// `Ops::build(next)` returns the fused chain ending in `next`; `Terminal::make(rc)` returns the
+/// chain's last stage (an emitter or a sink); `Source::run(chain, rc)` pushes into the chain.
+template <class Source, class Ops, class Terminal>
+class Block final : public BlockBase {
+ public:
+  Block(Source source, Ops ops, Terminal terminal, BlockOptions options)
+      : BlockBase(std::move(options)), source_(std::move(source)), ops_(std::move(ops)), terminal_(std::move(terminal)) {}
+
+  void run(const ReplicaContext& rc) const override {
+    auto chain = ops_.build(terminal_.make(rc));
+    source_.run(chain, rc);
+  }
+
+ private:
+  Source source_;
+  Ops ops_;
+  Terminal terminal_;
+};
+
+/// The empty operator chain.
+struct Identity {
+  template <class Next>
+  Next build(Next next) const {
+    return next;
+  }
+};
+
+/// `Prev`'s chain followed by the operator that `Make(next)` creates.
+template <class Prev, class Make>
+struct Chain {
+  Prev prev;
+  Make make;
+  template <class Next>
+  auto build(Next next) const {
+    return prev.build(make(std::move(next)));
+  }
+};
+
+}  // namespace renoir::core

@@ -1,0 +1,108 @@
+// Last operator of a block that feeds another block: batches items per receiver replica.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include <renoir/core/gate.hpp>
+#include <renoir/core/replica.hpp>
+#include <renoir/core/routers.hpp>
+
+namespace renoir::core {
+
+/// Buffers items per destination and hands full batches to the rings. A full ring blocks the
+/// replica (backpressure): it parks until the receiver pops or the job is cancelled.
+template <class T, class Router>
+class Emitter {
+ public:
+  Emitter(Outlets<T> out, Router router, const ReplicaContext& rc)
+      : out_(std::move(out)), router_(std::move(router)), batch_(rc.batch_mode.size),
+        max_delay_(rc.batch_mode.max_delay), self_(rc.parker), run_(rc.run), buffers_(out_.rings.size()) {
+    router_.bind(rc.info);
+    for (auto& b : buffers_) b.reserve(batch_);
+    last_flush_ = std::chrono::steady_clock::now();
+  }
+
+  template <class U>
+  void push(U&& item) {
+    const std::size_t n = buffers_.size();
+    if constexpr (Router::broadcast) {
+      for (std::size_t d = 0; d + 1 < n; ++d) append(d, item);
+      append(n - 1, std::forward<U>(item));
+    } else {
+      append(router_.route(item, n), std::forward<U>(item));
+    }
+    if (max_delay_.count() > 0 && (++pushes_ & 1023) == 0) flush_if_due();
+  }
+
+  void flush() {
+    for (std::size_t d = 0; d < buffers_.size(); ++d)
+      if (!buffers_[d].empty()) send_batch(d);
+    last_flush_ = std::chrono::steady_clock::now();
+  }
+  void watermark(Timestamp t) { control(MessageKind::watermark, t); }
+  void restart() { control(MessageKind::flush_and_restart, 0); }
+  void end() { control(MessageKind::terminate, 0); }
+
+ private:
+  template <class U>
+  void append(std::size_t d, U&& item) {
+    auto& buf = buffers_[d];
+    buf.push_back(std::forward<U>(item));
+    if (buf.size() >= batch_) send_batch(d);
+  }
+
+  void flush_if_due() {
+    if (std::chrono::steady_clock::now() - last_flush_ >= max_delay_) flush();
+  }
+
+  void send_batch(std::size_t d) {
+    Message<T> m{MessageKind::batch, 0, std::move(buffers_[d])};
+    buffers_[d] = {};
+    buffers_[d].reserve(batch_);  // one allocation per batch, never per item
+    send(d, std::move(m));
+  }
+
+  void control(MessageKind kind, Timestamp t) {
+    flush();
+    for (std::size_t d = 0; d < buffers_.size(); ++d) send(d, Message<T>{kind, t, {}});
+  }
+
+  void send(std::size_t d, Message<T>&& m) {
+    auto& ring = *out_.rings[d];
+    while (!ring.try_push(std::move(m))) {  // try_push moves only on success
+      out_.receivers[d]->wake();            // the receiver may be asleep on another ring
+      self_->park([&] { return !ring.full(); }, [&] { return run_->cancelled(); });
+      run_->throw_if_cancelled();
+    }
+    out_.receivers[d]->wake();
+  }
+
+  Outlets<T> out_;
+  Router router_;
+  std::size_t batch_;
+  std::chrono::nanoseconds max_delay_;
+  Parker* self_;
+  RunState* run_;
+  std::vector<std::vector<T>> buffers_;
+  std::size_t pushes_ = 0;
+  std::chrono::steady_clock::time_point last_flush_;
+};
+
+/// Creates one emitter per replica of the sending block.
+template <class T, class Router>
+struct EmitterFactory {
+  Gate<T>* gate;
+  std::size_t port;
+  Router router;
+
+  /// Registers the sending block with the gate.
+  void attach(std::size_t block) { port = gate->add_sender(block); }
+
+  Emitter<T, Router> make(const ReplicaContext& rc) const {
+    return Emitter<T, Router>(gate->outlets(port, rc.info.index), router, rc);
+  }
+};
+
+}  // namespace renoir::core

@@ -1,0 +1,25 @@
+// The element protocol between blocks: typed messages carrying batches and control markers.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace renoir::core {
+
+/// Event time, in user-defined units (watermarks and timestamps use the same scale).
+using Timestamp = std::int64_t;
+
+/// What a message on a channel carries. Every sender replica ends its life on a channel with
+/// exactly one `terminate`; `flush_and_restart` closes one round of an iterative computation
+/// (a feedback edge sends it once per round), and `watermark` promises that no item with a
+/// smaller timestamp follows from that sender.
+enum class MessageKind : std::uint8_t { batch, watermark, flush_and_restart, terminate };
+
+/// One message on a channel: a batch of items, or a control marker.
+template <class T>
+struct Message {
+  MessageKind kind = MessageKind::batch;
+  Timestamp timestamp = 0;  ///< the watermark's value for `watermark`
+  std::vector<T> items;     ///< the batch for `batch`, empty otherwise
+};
+
+}  // namespace renoir::core

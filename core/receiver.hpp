@@ -1,0 +1,126 @@
+// First stage of a block fed by other blocks: drains its inlets and drives the fused chain.
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include <renoir/core/gate.hpp>
+#include <renoir/core/replica.hpp>
+
+namespace renoir::core {
+
+/// Reads the rings of one receiver replica, one message per ring per pass, and applies the
+/// element protocol: batches go item by item into the chain; a watermark moves on when every
+/// open sender has passed it; a restart (end of round) once every open sender sent one. The
+/// caller ends the chain once `finished()` (every sender terminated).
+template <class T>
+class Receiver {
+ public:
+  Receiver(Inlets<T> in) : in_(std::move(in)), watermarks_(in_.rings.size(), std::numeric_limits<Timestamp>::min()) {
+    for (std::size_t i = 0; i < in_.rings.size(); ++i) open_.push_back(i);
+  }
+
+  bool finished() const { return open_.empty(); }
+
+  bool any_ready() const {
+    for (std::size_t i : open_)
+      if (!in_.rings[i]->empty()) return true;
+    return false;
+  }
+
+  /// True if items went into the chain since the last call.
+  bool take_dirty() { return std::exchange(dirty_, false); }
+
+  /// One pass over the open rings; returns true if any message was read.
+  template <class Chain>
+  bool poll(Chain& chain) {
+    bool progressed = false;
+    for (std::size_t k = 0; k < open_.size();) {
+      const std::size_t i = open_[k];
+      Message<T>* m = in_.rings[i]->front();
+      if (!m) {
+        ++k;
+        continue;
+      }
+      progressed = true;
+      bool closed = false;
+      switch (m->kind) {
+        case MessageKind::batch:
+          for (T& item : m->items) chain.push(std::move(item));
+          dirty_ = true;
+          break;
+        case MessageKind::watermark:
+          watermarks_[i] = m->timestamp;
+          advance_watermark(chain);
+          break;
+        case MessageKind::flush_and_restart:
+          if (++restarts_ == open_.size()) {
+            restarts_ = 0;
+            chain.restart();
+          }
+          break;
+        case MessageKind::terminate:
+          closed = true;
+          break;
+      }
+      in_.rings[i]->pop();
+      in_.senders[i]->wake();  // the sender may be parked on a full ring
+      if (closed) {
+        open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(k));
+        advance_watermark(chain);
+      } else {
+        ++k;
+      }
+    }
+    return progressed;
+  }
+
+ private:
+  template <class Chain>
+  void advance_watermark(Chain& chain) {
+    if (open_.empty()) return;
+    Timestamp low = std::numeric_limits<Timestamp>::max();
+    for (std::size_t i : open_) low = std::min(low, watermarks_[i]);
+    if (low > current_watermark_) {
+      current_watermark_ = low;
+      chain.watermark(low);
+    }
+  }
+
+  Inlets<T> in_;
+  std::vector<std::size_t> open_;
+  std::vector<Timestamp> watermarks_;
+  Timestamp current_watermark_ = std::numeric_limits<Timestamp>::min();
+  std::size_t restarts_ = 0;
+  bool dirty_ = false;
+};
+
+/// Idle step shared by receiving blocks: flush partial batches (adaptive mode), then park until
+/// `ready()` or cancellation.
+template <class Chain, class Ready>
+void idle(Chain& chain, bool dirty, const ReplicaContext& rc, Ready&& ready) {
+  if (dirty && rc.batch_mode.timed()) chain.flush();
+  rc.parker->park(ready, [&] { return rc.run->cancelled(); });
+  rc.run->throw_if_cancelled();
+}
+
+/// Source factory of a block fed by a gate.
+template <class T>
+struct ReceiverSource {
+  Gate<T>* gate;
+
+  void attach(std::size_t block) const { gate->set_receiver(block); }
+
+  template <class Chain>
+  void run(Chain& chain, const ReplicaContext& rc) const {
+    Receiver<T> in(gate->inlets(rc.info.index));
+    while (!in.finished()) {
+      if (in.poll(chain)) continue;
+      idle(chain, in.take_dirty(), rc, [&] { return in.any_ready(); });
+    }
+    chain.end();
+  }
+};
+
+}  // namespace renoir::core
