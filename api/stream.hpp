@@ -9,6 +9,7 @@
 
 #include <renoir/api/job.hpp>
 #include <renoir/api/output.hpp>
+#include <renoir/api/traits.hpp>
 #include <renoir/core/batch_mode.hpp>
 #include <renoir/core/block.hpp>
 #include <renoir/core/emitter.hpp>
@@ -144,6 +145,9 @@ class Stream {
   /// Closes this block with an emitter using `router`; continues in a new block.
   template <class Router>
   Stream<T, core::ReceiverSource<T>, core::Identity> exchange(Router router, Replication next) const {
+    static_assert(!detail::is_view<T>::value,
+                  "renoir: items that leave a block must own their data: turn string_view/span items into "
+                  "std::string/std::vector before group_by, shuffle, collect and other exchanges");
     auto* gate = job_->graph.template make_gate<T>();
     finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
     core::BlockOptions options{next, options_.batch_mode, {}};

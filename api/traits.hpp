@@ -5,6 +5,8 @@
 #include <iterator>
 #include <optional>
 #include <ranges>
+#include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -14,6 +16,16 @@ template <class T>
 struct is_optional : std::false_type {};
 template <class T>
 struct is_optional<std::optional<T>> : std::true_type {};
+
+/// Non-owning types, which must not cross a block boundary.
+template <class T>
+struct is_view : std::false_type {};
+template <class C, class Tr>
+struct is_view<std::basic_string_view<C, Tr>> : std::true_type {};
+template <class T, std::size_t N>
+struct is_view<std::span<T, N>> : std::true_type {};
+template <class A, class B>
+struct is_view<std::pair<A, B>> : std::bool_constant<is_view<A>::value || is_view<B>::value> {};
 
 /// Anything a range-for can walk (vector, list, generator-like ranges).
 template <class R>

@@ -19,8 +19,8 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     renoir::StreamContext ctx(config);
     auto counts = ctx.stream_file(args.at(1))
-                      .flat_map([](const std::string& line) { return examples::tokenize(line); })
-                      .group_by_count([](const std::string& w) { return w; })
+                      .flat_map(examples::tokenize)
+                      .group_by_count([](std::string_view w) { return std::string(w); })
                       .collect_vec();
     ctx.execute_blocking();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

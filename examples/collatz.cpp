@@ -1,0 +1,47 @@
+// Collatz: the number below N with the longest Collatz sequence (ties: the smallest number).
+#include <cstdint>
+#include <iostream>
+#include <string>
+#include <utility>
+
+#include <renoir/renoir.hpp>
+
+namespace {
+std::uint64_t collatz_steps(std::uint64_t n) {
+  std::uint64_t steps = 0;
+  while (n != 1) {
+    n = (n % 2 == 0) ? n / 2 : 3 * n + 1;
+    ++steps;
+  }
+  return steps;
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
+  std::uint64_t limit = 1'000'000;
+  try {
+    if (args.size() > 2) throw std::invalid_argument("too many arguments");
+    if (args.size() == 2) limit = std::stoull(args[1]);
+    if (limit < 2) throw std::invalid_argument("N must be at least 2");
+  } catch (const std::exception& e) {
+    std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) [N >= 2]  (" << e.what() << ")\n";
+    return 2;
+  }
+  try {
+    using Best = std::pair<std::uint64_t, std::uint64_t>;  // (steps, number)
+    renoir::StreamContext ctx(config);
+    auto best = ctx.stream_par_iter<std::uint64_t>(1, limit)
+                    .map([](std::uint64_t n) { return Best(collatz_steps(n), n); })
+                    .reduce_assoc([](Best a, Best b) {
+                      return (b.first > a.first || (b.first == a.first && b.second < a.second)) ? b : a;
+                    })
+                    .collect_vec();
+    ctx.execute_blocking();
+    if (auto r = best.get(); r && !r->empty())
+      std::cout << "below " << limit << ": " << r->front().second << " takes " << r->front().first << " steps\n";
+  } catch (const std::exception& e) {
+    std::cerr << args[0] << ": error: " << e.what() << '\n';
+    return 1;
+  }
+}
