@@ -14,6 +14,7 @@
 #include <renoir/core/deployment.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/topology/hardware.hpp>
+#include <renoir/topology/placement.hpp>
 
 namespace renoir::core {
 
@@ -46,9 +47,12 @@ void detail::set_this_replica(const ReplicaInfo* info) noexcept { current_replic
 // ---- execute -------------------------------------------------------------------------------
 
 void execute(const JobGraph& graph, const ExecutionConfig& config) {
+  std::vector<std::vector<topology::ReplicaPlacement>> placement;
   std::vector<std::size_t> replicas;
-  for (std::size_t b = 0; b < graph.blocks(); ++b)
-    replicas.push_back(graph.block(b).options().replication.replicas_on_host(config.cores, 0, 0));
+  for (std::size_t b = 0; b < graph.blocks(); ++b) {
+    placement.push_back(topology::place(graph.block(b).options().replication, b, {config.cores}));
+    replicas.push_back(placement.back().size());
+  }
 
   Deployment deployment(replicas, config.ring_capacity);
   for (const auto& gate : graph.gates()) gate->prepare(deployment);
@@ -65,9 +69,8 @@ void execute(const JobGraph& graph, const ExecutionConfig& config) {
       rc.parker = &deployment.parker(b, r);
       rc.run = &run;
       rc.deployment = &deployment;
-      // Single-replica blocks are spread over the cores by block id; others put replica i on
-      // core i, so that a forward edge between equal blocks stays on one core.
-      const std::size_t core = replicas[b] == 1 ? b : r;
+      // Replica i on core i, so that a forward edge between equal blocks stays on one core.
+      const std::size_t core = placement[b][r].core;
       threads.emplace_back([&graph, &run, rc, core, pin = config.pin]() mutable {
         try {
           if (pin) rc.info.core = topology::pin_current_thread(core);
