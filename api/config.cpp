@@ -8,6 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include <renoir/api/launch.hpp>
+#include <renoir/topology/cluster_config.hpp>
 #include <renoir/topology/hardware.hpp>
 
 namespace renoir {
@@ -46,21 +48,31 @@ RuntimeConfig RuntimeConfig::local(std::size_t n) {
 RuntimeConfig RuntimeConfig::local_all_cores() { return local(topology::core_count()); }
 
 RuntimeConfig RuntimeConfig::remote(const std::string& path) {
-  std::ifstream probe(path);
-  if (!probe) throw std::runtime_error("cannot open cluster config '" + path + "'");
   RuntimeConfig c;
-  c.remote_path_ = std::make_shared<const std::string>(path);
+  if (const char* id = std::getenv(worker_env::host_id)) {
+    // A worker: the launcher shipped the configuration it read, and this host's index.
+    const char* toml = std::getenv(worker_env::cluster_config);
+    auto cluster = toml ? topology::ClusterConfig::parse_string(toml, path) : topology::ClusterConfig::parse_file(path);
+    const auto host = parse_count(id);
+    if (!host || *host >= cluster.hosts.size())
+      throw std::runtime_error(std::string(worker_env::host_id) + "=" + id + " does not name a host of " + path);
+    c.cluster_ = std::make_shared<const topology::ClusterConfig>(std::move(cluster));
+    c.host_id_ = *host;
+  } else {
+    c.cluster_ = std::make_shared<const topology::ClusterConfig>(topology::ClusterConfig::parse_file(path));
+  }
   return c;
 }
 
-const std::string& RuntimeConfig::remote_path() const {
-  if (!remote_path_) throw std::logic_error("RuntimeConfig::remote_path(): this is a local config");
-  return *remote_path_;
+const topology::ClusterConfig& RuntimeConfig::cluster() const {
+  if (!cluster_) throw std::logic_error("RuntimeConfig::cluster(): this is a local config");
+  return *cluster_;
 }
 
 void RuntimeConfig::spawn_remote_workers() const {
   if (is_local()) return;
-  throw std::runtime_error("remote execution (" + *remote_path_ + ") is not available in this build yet");
+  if (host_id_) return;  // a worker: nothing to spawn
+  std::exit(launch_job(*cluster_));
 }
 
 std::pair<RuntimeConfig, std::vector<std::string>> RuntimeConfig::from_args(int argc, char** argv) {
@@ -110,8 +122,9 @@ std::pair<RuntimeConfig, std::vector<std::string>> RuntimeConfig::from_args(int 
   if (local) return {RuntimeConfig::local(*local), std::move(rest)};
   try {
     return {RuntimeConfig::remote(*remote), std::move(rest)};
-  } catch (const std::exception& e) {
-    bad_usage(program, e.what());
+  } catch (const std::exception& e) {  // a bad cluster file: the message names file, line and column
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    std::exit(2);
   }
 }
 

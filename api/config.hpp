@@ -2,9 +2,14 @@
 #pragma once
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+namespace renoir::topology {
+struct ClusterConfig;
+}
 
 namespace renoir {
 
@@ -33,16 +38,19 @@ class RuntimeConfig {
   /// them and exits with their combined status. In a worker, or for a local config: no-op.
   void spawn_remote_workers() const;
 
-  bool is_local() const { return !remote_path_; }
+  bool is_local() const { return !cluster_; }
   /// Replicas of an unlimited block on this machine (local mode).
   std::size_t local_parallelism() const { return local_n_; }
-  /// The cluster file of a remote config.
-  const std::string& remote_path() const;
+  /// The hosts of a remote config.
+  const topology::ClusterConfig& cluster() const;
+  /// In a worker process started by spawn_remote_workers: this host's index in the cluster.
+  std::optional<std::size_t> host_id() const { return host_id_; }
 
  private:
   RuntimeConfig() = default;
   std::size_t local_n_ = 1;
-  std::shared_ptr<const std::string> remote_path_;
+  std::shared_ptr<const topology::ClusterConfig> cluster_;
+  std::optional<std::size_t> host_id_;
 };
 
 }  // namespace renoir

@@ -2,6 +2,7 @@
 #include <renoir/api/context.hpp>
 
 #include <renoir/core/executor.hpp>
+#include <renoir/topology/cluster_config.hpp>
 
 namespace renoir {
 
@@ -9,7 +10,7 @@ void StreamContext::execute_blocking() {
   job_->check_open();
   job_->executed = true;
   if (!job_->config.is_local())
-    throw std::runtime_error("remote execution (" + job_->config.remote_path() + ") is not available in this build yet");
+    throw std::runtime_error("remote execution (" + job_->config.cluster().source + ") is not available in this build yet");
   core::ExecutionConfig exec;
   exec.cores = job_->config.local_parallelism();
   core::execute(job_->graph, exec);
