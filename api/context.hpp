@@ -16,6 +16,7 @@
 #include <renoir/api/sources/par_iter.hpp>
 #include <renoir/api/stream.hpp>
 #include <renoir/api/traits.hpp>
+#include <renoir/core/executor.hpp>
 
 namespace renoir {
 
@@ -76,6 +77,11 @@ class StreamContext {
   /// Runs the job and waits for it. Rethrows the first error raised by any replica, after
   /// stopping the others.
   void execute_blocking();
+
+  /// Runs this process as one host of a job spread over several processes, with an explicit
+  /// execution config (hosts, this host, network). Used by the remote runtime and by tests that
+  /// simulate several hosts in one process; most users want execute_blocking().
+  void execute_blocking(const core::ExecutionConfig& exec);
 
  private:
   template <class T, class Source>

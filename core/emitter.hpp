@@ -70,6 +70,10 @@ class Emitter {
   }
 
   void send(std::size_t d, Message<T>&& m) {
+    if (!out_.rings[d]) {  // the receiver is on another host
+      out_.network->send(out_.hosts[d], out_.channels[d], encode(m), *run_);
+      return;
+    }
     auto& ring = *out_.rings[d];
     while (!ring.try_push(std::move(m))) {  // try_push moves only on success
       out_.receivers[d]->wake();            // the receiver may be asleep on another ring

@@ -5,7 +5,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <climits>
+#include <stdexcept>
+#include <string>
 #include <ctime>
 #include <exception>
 #include <thread>
@@ -46,32 +49,69 @@ void detail::set_this_replica(const ReplicaInfo* info) noexcept { current_replic
 
 // ---- execute -------------------------------------------------------------------------------
 
+namespace {
+
+/// Feeds the rings of remote channels from the network. It is the single producer of those
+/// rings; when a ring is full it keeps the message and stops reading the network, so that the
+/// remote sender runs out of credit instead of this process buffering without bound.
+void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done) {
+  constexpr std::size_t kMaxWaiting = 64;
+  std::uint32_t channel = 0;
+  std::vector<std::byte> bytes;
+  while (!done.load(std::memory_order_acquire) && !run.cancelled()) {
+    std::size_t waiting = 0;
+    for (auto& [id, inbox] : d.inboxes()) waiting += inbox->drain();
+    bool progressed = false;
+    while (waiting < kMaxWaiting && d.network()->try_receive(channel, bytes)) {
+      Inbox* inbox = d.inbox(channel);
+      if (!inbox) throw std::runtime_error("renoir: message on unknown channel " + std::to_string(channel));
+      inbox->deliver(bytes);
+      progressed = true;
+    }
+    if (progressed) continue;
+    if (waiting > 0)  // a receiver's pop wakes us
+      d.network_parker().park([] { return false; }, [&] { return done.load() || run.cancelled(); },
+                              std::chrono::milliseconds(1));
+    else
+      d.network()->wait(std::chrono::microseconds(500));
+  }
+}
+
+}  // namespace
+
 void execute(const JobGraph& graph, const ExecutionConfig& config) {
   std::vector<std::vector<topology::ReplicaPlacement>> placement;
-  std::vector<std::size_t> replicas;
-  for (std::size_t b = 0; b < graph.blocks(); ++b) {
-    placement.push_back(topology::place(graph.block(b).options().replication, b, {config.cores}));
-    replicas.push_back(placement.back().size());
-  }
+  for (std::size_t b = 0; b < graph.blocks(); ++b)
+    placement.push_back(topology::place(graph.block(b).options().replication, b, config.host_cores));
+  if (config.host_cores.size() > 1 && !config.network)
+    throw std::logic_error("renoir: a job on several hosts needs a network");
 
-  Deployment deployment(replicas, config.ring_capacity);
+  Deployment deployment(std::move(placement), config.this_host, config.ring_capacity, config.network);
   for (const auto& gate : graph.gates()) gate->prepare(deployment);
 
   RunState run;
   run.set_parkers(deployment.all_parkers());
 
   std::vector<std::thread> threads;
-  for (std::size_t b = 0; b < graph.blocks(); ++b) {
-    for (std::size_t r = 0; r < replicas[b]; ++r) {
+  auto spawn = [&](auto&& body) {
+    try {
+      threads.emplace_back(std::forward<decltype(body)>(body));
+    } catch (...) {  // out of threads: stop what runs, then report
+      run.fail(std::current_exception());
+    }
+  };
+  for (std::size_t b = 0; b < graph.blocks() && !run.cancelled(); ++b) {
+    for (std::size_t r = 0; r < deployment.replicas(b) && !run.cancelled(); ++r) {
+      if (!deployment.is_local(b, r)) continue;
       ReplicaContext rc;
-      rc.info = ReplicaInfo{b, r, replicas[b], 0, -1};
+      rc.info = ReplicaInfo{b, r, deployment.replicas(b), config.this_host, -1};
       rc.batch_mode = graph.block(b).options().batch_mode;
       rc.parker = &deployment.parker(b, r);
       rc.run = &run;
       rc.deployment = &deployment;
       // Replica i on core i, so that a forward edge between equal blocks stays on one core.
-      const std::size_t core = placement[b][r].core;
-      threads.emplace_back([&graph, &run, rc, core, pin = config.pin]() mutable {
+      const std::size_t core = deployment.placement(b, r).core;
+      spawn([&graph, &run, rc, core, pin = config.pin]() mutable {
         try {
           if (pin) rc.info.core = topology::pin_current_thread(core);
           detail::set_this_replica(&rc.info);
@@ -85,7 +125,21 @@ void execute(const JobGraph& graph, const ExecutionConfig& config) {
       });
     }
   }
+  std::atomic<bool> done{false};
+  std::thread network_thread;
+  if (deployment.has_inboxes()) {
+    network_thread = std::thread([&] {
+      try {
+        deliver_remote(deployment, run, done);
+      } catch (...) {
+        run.fail(std::current_exception());
+      }
+    });
+  }
   for (auto& t : threads) t.join();
+  done.store(true, std::memory_order_release);
+  deployment.network_parker().notify();
+  if (network_thread.joinable()) network_thread.join();
   if (auto error = run.error()) std::rethrow_exception(error);
 }
 

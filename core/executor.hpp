@@ -1,19 +1,23 @@
-// Runs a job graph: one pinned thread per replica, first error cancels everything.
+// Runs a job graph: one pinned thread per local replica, first error cancels everything.
 #pragma once
 #include <cstddef>
+#include <vector>
 
 #include <renoir/core/job_graph.hpp>
+#include <renoir/core/network.hpp>
 
 namespace renoir::core {
 
 struct ExecutionConfig {
-  std::size_t cores = 1;            ///< replicas of an unlimited block on this host
-  bool pin = true;                  ///< pin replica i to hardware core i % cores
-  std::size_t ring_capacity = 16;   ///< batches in flight per (sender, receiver) pair
+  std::vector<std::size_t> host_cores{1};  ///< cores of every host (one entry when local)
+  std::size_t this_host = 0;               ///< the host this process runs
+  Network* network = nullptr;              ///< required when there is more than one host
+  bool pin = true;                         ///< pin replica threads to their cores
+  std::size_t ring_capacity = 16;          ///< batches in flight per (sender, receiver) pair
 };
 
-/// Runs every block to completion. Rethrows the first exception a replica raised, after every
-/// other replica has been cancelled and joined.
+/// Runs this process's replicas of every block to completion. Rethrows the first exception a
+/// replica raised, after every other replica of this process has been cancelled and joined.
 void execute(const JobGraph& graph, const ExecutionConfig& config);
 
 }  // namespace renoir::core

@@ -1,6 +1,8 @@
 // The typed input of a block: one SPSC ring per (sender replica, receiver replica) pair.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -10,6 +12,7 @@
 #include <renoir/core/deployment.hpp>
 #include <renoir/core/message.hpp>
 #include <renoir/core/spsc_ring.hpp>
+#include <renoir/core/wire.hpp>
 
 namespace renoir::core {
 
@@ -33,33 +36,65 @@ class GateBase {
   const std::vector<std::size_t>& senders() const { return senders_; }
   std::optional<std::size_t> receiver() const { return receiver_; }
 
-  /// Allocates the rings once replica counts are known.
-  virtual void prepare(const Deployment& deployment) = 0;
+  /// Creates the rings of this process once the placement is known.
+  virtual void prepare(Deployment& deployment) = 0;
 
  private:
   std::vector<std::size_t> senders_;
   std::optional<std::size_t> receiver_;
 };
 
-/// Sending side of one sender replica: a ring to each receiver replica.
+/// Sending side of one sender replica, one entry per receiver replica: a ring if the receiver
+/// is in this process, else the host and channel to send to.
 template <class T>
 struct Outlets {
   std::vector<SpscRing<Message<T>>*> rings;
   std::vector<Parker*> receivers;
+  std::vector<std::size_t> hosts;
+  std::vector<std::uint32_t> channels;
+  Network* network = nullptr;
 };
 
-/// Receiving side of one receiver replica: a ring from each sender replica of every port.
+/// Receiving side of one receiver replica: a ring from each sender replica of every port (the
+/// network thread fills those of remote senders).
 template <class T>
 struct Inlets {
   std::vector<SpscRing<Message<T>>*> rings;
   std::vector<Parker*> senders;
 };
 
+/// Delivers one remote channel into its ring; keeps what does not fit (the network thread
+/// then stops reading the network, which holds back the sender's credit).
+template <class T>
+class RingInbox final : public Inbox {
+ public:
+  RingInbox(SpscRing<Message<T>>* ring, Parker* receiver) : ring_(ring), receiver_(receiver) {}
+  void deliver(const std::vector<std::byte>& bytes) override {
+    waiting_.push_back(decode<T>(bytes));
+    drain();
+  }
+  std::size_t drain() override {
+    bool pushed = false;
+    while (!waiting_.empty() && ring_->try_push(std::move(waiting_.front()))) {
+      waiting_.pop_front();
+      pushed = true;
+    }
+    if (pushed) receiver_->wake();
+    return waiting_.size();
+  }
+
+ private:
+  SpscRing<Message<T>>* ring_;
+  Parker* receiver_;
+  std::deque<Message<T>> waiting_;
+};
+
 template <class T>
 class Gate final : public GateBase {
  public:
-  void prepare(const Deployment& d) override {
+  void prepare(Deployment& d) override {
     if (!receiver()) throw std::logic_error("renoir: a stream was left without a sink (add collect_vec, for_each, ...)");
+    deployment_ = &d;
     receivers_ = d.replicas(*receiver());
     port_offset_.clear();
     std::size_t flat = 0;
@@ -67,19 +102,31 @@ class Gate final : public GateBase {
       port_offset_.push_back(flat);
       flat += d.replicas(block);
     }
+    channel_base_ = d.allocate_channels(flat * receivers_);
     rings_.clear();
-    rings_.reserve(flat * receivers_);
-    for (std::size_t i = 0; i < flat * receivers_; ++i)
-      rings_.push_back(std::make_unique<SpscRing<Message<T>>>(d.ring_capacity()));
-    deployment_ = &d;
+    rings_.resize(flat * receivers_);
+    for (std::size_t p = 0; p < senders().size(); ++p) {
+      for (std::size_t s = 0; s < d.replicas(senders()[p]); ++s) {
+        for (std::size_t r = 0; r < receivers_; ++r) {
+          if (!d.is_local(*receiver(), r)) continue;
+          const std::size_t i = index(p, s, r);
+          rings_[i] = std::make_unique<SpscRing<Message<T>>>(d.ring_capacity());
+          if (!d.is_local(senders()[p], s))
+            d.register_inbox(channel(i), std::make_unique<RingInbox<T>>(rings_[i].get(), &d.parker(*receiver(), r)));
+        }
+      }
+    }
   }
 
   Outlets<T> outlets(std::size_t port, std::size_t sender_replica) const {
     Outlets<T> out;
-    const std::size_t s = port_offset_.at(port) + sender_replica;
+    out.network = deployment_->network();
     for (std::size_t r = 0; r < receivers_; ++r) {
-      out.rings.push_back(rings_[s * receivers_ + r].get());
+      const std::size_t i = index(port, sender_replica, r);
+      out.rings.push_back(rings_[i].get());
       out.receivers.push_back(&deployment_->parker(*receiver(), r));
+      out.hosts.push_back(deployment_->host_of(*receiver(), r));
+      out.channels.push_back(channel(i));
     }
     return out;
   }
@@ -88,16 +135,23 @@ class Gate final : public GateBase {
     Inlets<T> in;
     for (std::size_t p = 0; p < senders().size(); ++p) {
       for (std::size_t s = 0; s < deployment_->replicas(senders()[p]); ++s) {
-        in.rings.push_back(rings_[(port_offset_[p] + s) * receivers_ + receiver_replica].get());
-        in.senders.push_back(&deployment_->parker(senders()[p], s));
+        in.rings.push_back(rings_[index(p, s, receiver_replica)].get());
+        in.senders.push_back(deployment_->is_local(senders()[p], s) ? &deployment_->parker(senders()[p], s)
+                                                                    : &deployment_->network_parker());
       }
     }
     return in;
   }
 
  private:
-  const Deployment* deployment_ = nullptr;
+  std::size_t index(std::size_t port, std::size_t s, std::size_t r) const {
+    return (port_offset_.at(port) + s) * receivers_ + r;
+  }
+  std::uint32_t channel(std::size_t i) const { return channel_base_ + static_cast<std::uint32_t>(i); }
+
+  Deployment* deployment_ = nullptr;
   std::size_t receivers_ = 0;
+  std::uint32_t channel_base_ = 0;
   std::vector<std::size_t> port_offset_;
   std::vector<std::unique_ptr<SpscRing<Message<T>>>> rings_;
 };

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -73,13 +74,22 @@ class Reader {
 /// };
 /// ```
 /// Trivially copyable types (integers, floats, PODs, std::array of them) are memcpy'd.
+/// A type with no Serializer can still be used in jobs whose items of that type never leave
+/// their host (see `Serializable`).
 template <class T, class = void>
-struct Serializer {
-  static_assert(std::is_trivially_copyable_v<T>,
-                "renoir: this item type crosses a process boundary and is not trivially copyable: "
-                "specialize renoir::transport::Serializer<T> (see transport/serialization.hpp)");
+struct Serializer;
+
+template <class T>
+struct Serializer<T, std::enable_if_t<std::is_trivially_copyable_v<T>>> {
   static void write(Writer& w, const T& v) { w.pod(v); }
   static T read(Reader& r) { return r.pod<T>(); }
+};
+
+/// True if items of type T can cross a process boundary.
+template <class T>
+concept Serializable = requires(Writer& w, Reader& r, const T& v) {
+  Serializer<T>::write(w, v);
+  { Serializer<T>::read(r) } -> std::same_as<T>;
 };
 
 template <class T>
@@ -105,6 +115,7 @@ struct Serializer<std::string> {
 };
 
 template <class T, class A>
+  requires Serializable<T>
 struct Serializer<std::vector<T, A>> {
   static void write(Writer& w, const std::vector<T, A>& v) {
     w.size(v.size());
@@ -130,7 +141,8 @@ struct Serializer<std::vector<T, A>> {
 };
 
 template <class A, class B>
-struct Serializer<std::pair<A, B>, std::enable_if_t<!std::is_trivially_copyable_v<std::pair<A, B>>>> {
+  requires(Serializable<A> && Serializable<B> && !std::is_trivially_copyable_v<std::pair<A, B>>)
+struct Serializer<std::pair<A, B>> {
   static void write(Writer& w, const std::pair<A, B>& p) {
     renoir::transport::write(w, p.first);
     renoir::transport::write(w, p.second);
@@ -143,7 +155,8 @@ struct Serializer<std::pair<A, B>, std::enable_if_t<!std::is_trivially_copyable_
 };
 
 template <class... Ts>
-struct Serializer<std::tuple<Ts...>, std::enable_if_t<!std::is_trivially_copyable_v<std::tuple<Ts...>>>> {
+  requires((Serializable<Ts> && ...) && !std::is_trivially_copyable_v<std::tuple<Ts...>>)
+struct Serializer<std::tuple<Ts...>> {
   static void write(Writer& w, const std::tuple<Ts...>& t) {
     std::apply([&](const auto&... x) { (renoir::transport::write(w, x), ...); }, t);
   }
@@ -151,7 +164,8 @@ struct Serializer<std::tuple<Ts...>, std::enable_if_t<!std::is_trivially_copyabl
 };
 
 template <class T>
-struct Serializer<std::optional<T>, std::enable_if_t<!std::is_trivially_copyable_v<std::optional<T>>>> {
+  requires(Serializable<T> && !std::is_trivially_copyable_v<std::optional<T>>)
+struct Serializer<std::optional<T>> {
   static void write(Writer& w, const std::optional<T>& o) {
     w.pod(static_cast<std::uint8_t>(o.has_value()));
     if (o) renoir::transport::write(w, *o);
@@ -186,8 +200,10 @@ struct MapSerializer {
 }  // namespace detail
 
 template <class K, class V, class C, class A>
+  requires(Serializable<K> && Serializable<V>)
 struct Serializer<std::map<K, V, C, A>> : detail::MapSerializer<std::map<K, V, C, A>> {};
 template <class K, class V, class H, class E, class A>
+  requires(Serializable<K> && Serializable<V>)
 struct Serializer<std::unordered_map<K, V, H, E, A>> : detail::MapSerializer<std::unordered_map<K, V, H, E, A>> {};
 
 }  // namespace renoir::transport

@@ -100,3 +100,18 @@ TEST(Serialization, TruncatedInputThrows) {
     EXPECT_THROW(rt::read<std::vector<std::string>>(r), std::runtime_error) << "cut at " << cut;
   }
 }
+
+namespace {
+struct NotSerializable {
+  std::string s;
+};
+}  // namespace
+
+TEST(Serialization, ConceptDetectsSupport) {
+  static_assert(rt::Serializable<int>);
+  static_assert(rt::Serializable<std::vector<std::pair<std::string, int>>>);
+  static_assert(rt::Serializable<Point>);
+  static_assert(!rt::Serializable<NotSerializable>);
+  static_assert(!rt::Serializable<std::vector<NotSerializable>>);
+  SUCCEED();
+}

@@ -1,0 +1,27 @@
+// What the executor needs from the transport to run a job over several processes.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include <renoir/core/run_state.hpp>
+
+namespace renoir::core {
+
+/// Message passing between the processes of one job, one process per host. A channel is one
+/// (sender replica, receiver replica) edge of a gate; ids are assigned identically by every
+/// process (see Deployment). Implemented over renoir::transport.
+class Network {
+ public:
+  virtual ~Network() = default;
+  /// Sends `bytes` on `channel` to `host`. Waits while the link has no credit left (the receiver
+  /// is slow); throws Cancelled if `run` gets cancelled meanwhile.
+  virtual void send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes, const RunState& run) = 0;
+  /// One received message, if any.
+  virtual bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) = 0;
+  /// Waits up to `timeout` for a message to arrive.
+  virtual void wait(std::chrono::microseconds timeout) = 0;
+};
+
+}  // namespace renoir::core

@@ -1,0 +1,50 @@
+// Messages on the wire: the element protocol's Message<T>, serialized for another process.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <typeinfo>
+#include <vector>
+
+#include <renoir/core/message.hpp>
+#include <renoir/transport/serialization.hpp>
+
+namespace renoir::core {
+
+/// [kind u8][timestamp i64][items...]; items only for batches.
+template <class T>
+std::vector<std::byte> encode(const Message<T>& m) {
+  std::vector<std::byte> out;
+  transport::Writer w(out);
+  w.pod(static_cast<std::uint8_t>(m.kind));
+  w.pod(m.timestamp);
+  if (m.kind == MessageKind::batch) {
+    if constexpr (transport::Serializable<std::vector<T>>) {
+      transport::write(w, m.items);
+    } else {
+      throw std::logic_error(std::string("renoir: items of type ") + typeid(T).name() +
+                             " cross hosts but have no renoir::transport::Serializer");
+    }
+  }
+  return out;
+}
+
+template <class T>
+Message<T> decode(const std::vector<std::byte>& bytes) {
+  transport::Reader r(bytes.data(), bytes.size());
+  Message<T> m;
+  const auto kind = r.pod<std::uint8_t>();
+  if (kind > static_cast<std::uint8_t>(MessageKind::terminate)) throw std::runtime_error("renoir: corrupt message kind");
+  m.kind = static_cast<MessageKind>(kind);
+  m.timestamp = r.pod<Timestamp>();
+  if (m.kind == MessageKind::batch) {
+    if constexpr (transport::Serializable<std::vector<T>>) {
+      m.items = transport::read<std::vector<T>>(r);
+    } else {
+      throw std::logic_error(std::string("renoir: items of type ") + typeid(T).name() +
+                             " cross hosts but have no renoir::transport::Serializer");
+    }
+  }
+  return m;
+}
+
+}  // namespace renoir::core

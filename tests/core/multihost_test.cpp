@@ -1,0 +1,147 @@
+// Runs jobs as several simulated hosts in one process (one thread per host, an in-memory
+// network with credits), checking the distributed path of core: placement, channels,
+// serialization and termination, against sequential computations.
+#include <renoir/renoir.hpp>
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <numeric>
+#include <thread>
+
+namespace {
+
+/// All hosts' mailboxes; `credits` bounds the messages in flight per (sender, receiver) pair.
+class MemoryFabric {
+ public:
+  MemoryFabric(std::size_t hosts, std::size_t credits) : boxes_(hosts), in_flight_(hosts * hosts, 0), credits_(credits) {}
+
+  class Endpoint final : public renoir::core::Network {
+   public:
+    Endpoint(MemoryFabric& f, std::size_t host) : f_(f), host_(host) {}
+    void send(std::size_t to, std::uint32_t channel, std::vector<std::byte>&& bytes,
+              const renoir::core::RunState& run) override {
+      std::unique_lock lock(f_.mutex_);
+      auto& n = f_.in_flight_[host_ * f_.boxes_.size() + to];
+      while (n >= f_.credits_) {
+        if (run.cancelled()) throw renoir::core::Cancelled{};
+        f_.cv_.wait_for(lock, std::chrono::milliseconds(1));
+      }
+      ++n;
+      ++f_.sent_;
+      f_.boxes_[to].push_back({host_, channel, std::move(bytes)});
+      f_.cv_.notify_all();
+    }
+    bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override {
+      std::lock_guard lock(f_.mutex_);
+      auto& box = f_.boxes_[host_];
+      if (box.empty()) return false;
+      channel = box.front().channel;
+      bytes = std::move(box.front().bytes);
+      --f_.in_flight_[box.front().from * f_.boxes_.size() + host_];  // credit back to the sender
+      box.pop_front();
+      f_.cv_.notify_all();
+      return true;
+    }
+    void wait(std::chrono::microseconds timeout) override {
+      std::unique_lock lock(f_.mutex_);
+      f_.cv_.wait_for(lock, timeout, [&] { return !f_.boxes_[host_].empty(); });
+    }
+
+   private:
+    MemoryFabric& f_;
+    std::size_t host_;
+  };
+
+  std::size_t sent() const { return sent_; }
+
+ private:
+  struct Packet {
+    std::size_t from;
+    std::uint32_t channel;
+    std::vector<std::byte> bytes;
+  };
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::deque<Packet>> boxes_;
+  std::vector<std::size_t> in_flight_;
+  std::size_t credits_;
+  std::size_t sent_ = 0;
+};
+
+/// Builds the same job on every simulated host with `build(ctx)`, runs them all, and returns
+/// what `build` returned on host 0.
+template <class Build>
+auto run_hosts(const std::vector<std::size_t>& cores, Build build) {
+  MemoryFabric fabric(cores.size(), 4);
+  std::vector<std::unique_ptr<renoir::StreamContext>> ctxs;
+  using Out = decltype(build(std::declval<renoir::StreamContext&>()));
+  std::vector<Out> outs;
+  for (std::size_t h = 0; h < cores.size(); ++h) {
+    ctxs.push_back(std::make_unique<renoir::StreamContext>(renoir::RuntimeConfig::local(1)));
+    outs.push_back(build(*ctxs.back()));
+  }
+  std::vector<std::exception_ptr> errors(cores.size());
+  std::vector<std::thread> hosts;
+  std::vector<std::unique_ptr<MemoryFabric::Endpoint>> eps;
+  for (std::size_t h = 0; h < cores.size(); ++h) eps.push_back(std::make_unique<MemoryFabric::Endpoint>(fabric, h));
+  for (std::size_t h = 0; h < cores.size(); ++h) {
+    hosts.emplace_back([&, h] {
+      renoir::core::ExecutionConfig exec;
+      exec.host_cores = cores;
+      exec.this_host = h;
+      exec.network = eps[h].get();
+      try {
+        ctxs[h]->execute_blocking(exec);
+      } catch (...) {
+        errors[h] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : hosts) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+  EXPECT_GT(fabric.sent(), 0u) << "nothing crossed the simulated network";
+  return std::move(outs[0]);
+}
+
+}  // namespace
+
+class MultiHost : public ::testing::TestWithParam<std::vector<std::size_t>> {};
+
+TEST_P(MultiHost, GroupByCountMatchesSequential) {
+  const std::uint64_t n = 200000;
+  auto out = run_hosts(GetParam(), [&](renoir::StreamContext& ctx) {
+    return ctx.stream_par_iter<std::uint64_t>(0, n).group_by_count([](std::uint64_t x) { return x % 97; }).collect_vec();
+  });
+  auto got = out.get();
+  ASSERT_TRUE(got.has_value());
+  std::map<std::uint64_t, std::size_t> expected, actual(got->begin(), got->end());
+  for (std::uint64_t x = 0; x < n; ++x) ++expected[x % 97];
+  EXPECT_EQ(actual, expected);
+}
+
+TEST_P(MultiHost, ShuffleOfStringsKeepsEveryItem) {
+  auto out = run_hosts(GetParam(), [&](renoir::StreamContext& ctx) {
+    return ctx.stream_par_iter<int>(0, 50000)
+        .map([](int x) { return std::to_string(x) + std::string(static_cast<std::size_t>(x % 40), 'x'); })
+        .shuffle()
+        .map([](const std::string& s) { return s.size(); })
+        .fold_assoc(std::size_t{0}, [](std::size_t& a, std::size_t b) { a += b; },
+                    [](std::size_t& a, std::size_t b) { a += b; })
+        .collect_vec();
+  });
+  std::size_t expected = 0;
+  for (int x = 0; x < 50000; ++x) expected += std::to_string(x).size() + static_cast<std::size_t>(x % 40);
+  auto got = out.get();
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ(got->front(), expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Hosts, MultiHost,
+                         ::testing::Values(std::vector<std::size_t>{1, 1}, std::vector<std::size_t>{2, 1},
+                                           std::vector<std::size_t>{1, 2, 1}));
