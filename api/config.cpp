@@ -49,15 +49,10 @@ RuntimeConfig RuntimeConfig::local_all_cores() { return local(topology::core_cou
 
 RuntimeConfig RuntimeConfig::remote(const std::string& path) {
   RuntimeConfig c;
-  if (const char* id = std::getenv(worker_env::host_id)) {
-    // A worker: the launcher shipped the configuration it read, and this host's index.
-    const char* toml = std::getenv(worker_env::cluster_config);
-    auto cluster = toml ? topology::ClusterConfig::parse_string(toml, path) : topology::ClusterConfig::parse_file(path);
-    const auto host = parse_count(id);
-    if (!host || *host >= cluster.hosts.size())
-      throw std::runtime_error(std::string(worker_env::host_id) + "=" + id + " does not name a host of " + path);
-    c.cluster_ = std::make_shared<const topology::ClusterConfig>(std::move(cluster));
-    c.host_id_ = *host;
+  if (const auto* worker = detail::worker_identity(path)) {
+    // A worker: the launcher sent the configuration it read (and the job secret) on stdin.
+    c.cluster_ = worker->cluster;
+    c.host_id_ = worker->host;
   } else {
     c.cluster_ = std::make_shared<const topology::ClusterConfig>(topology::ClusterConfig::parse_file(path));
   }
@@ -72,7 +67,7 @@ const topology::ClusterConfig& RuntimeConfig::cluster() const {
 void RuntimeConfig::spawn_remote_workers() const {
   if (is_local()) return;
   if (host_id_) return;  // a worker: nothing to spawn
-  std::exit(launch_job(*cluster_));
+  std::exit(detail::launch_job(*cluster_));
 }
 
 std::pair<RuntimeConfig, std::vector<std::string>> RuntimeConfig::from_args(int argc, char** argv) {

@@ -1,6 +1,7 @@
 // StreamContext: runs the job built through it.
 #include <renoir/api/context.hpp>
 
+#include <renoir/api/launch.hpp>
 #include <renoir/core/executor.hpp>
 #include <renoir/topology/cluster_config.hpp>
 
@@ -13,8 +14,16 @@ void StreamContext::execute_blocking(const core::ExecutionConfig& exec) {
 }
 
 void StreamContext::execute_blocking() {
-  if (!job_->config.is_local())
-    throw std::runtime_error("remote execution (" + job_->config.cluster().source + ") is not available in this build yet");
+  if (!job_->config.is_local()) {
+    const auto* worker = detail::worker_identity(job_->config.cluster().source);
+    if (!worker)
+      throw std::logic_error("renoir: call config.spawn_remote_workers() before running a remote job: in the "
+                             "launching process it starts the workers on every host and exits");
+    job_->check_open();
+    job_->executed = true;
+    detail::execute_as_worker(job_->graph, *worker);
+    return;
+  }
   core::ExecutionConfig exec;
   exec.host_cores = {job_->config.local_parallelism()};
   execute_blocking(exec);

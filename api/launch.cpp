@@ -1,12 +1,117 @@
-// The launching side of a remote run: ships this executable to every host and waits for it.
+// The remote run: the launching side and the worker side.
 #include <renoir/api/launch.hpp>
 
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <random>
 #include <stdexcept>
 
-namespace renoir {
+#include <renoir/core/executor.hpp>
+#include <renoir/core/transport_network.hpp>
+#include <renoir/topology/ssh_launcher.hpp>
+#include <renoir/topology/worker_watchdog.hpp>
+#include <renoir/transport/fabric_transport.hpp>
 
-int launch_job(const topology::ClusterConfig& cluster) {
-  throw std::runtime_error("launching workers for " + cluster.source + " is not available in this build yet");
+namespace renoir::detail {
+namespace {
+
+std::atomic<bool> stop_requested{false};  // lock-free: safe to set from a signal handler
+extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+
+std::string random_secret() {
+  std::random_device rd;  // getrandom(2) on Linux
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < 32; ++i) {
+    const unsigned v = rd();
+    s.push_back(hex[v & 15]);
+    s.push_back(hex[(v >> 4) & 15]);
+  }
+  return s;
 }
 
-}  // namespace renoir
+/// argv[1..] of this process, as the kernel recorded it.
+std::vector<std::string> own_arguments() {
+  std::ifstream in("/proc/self/cmdline", std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> args;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i] != '\0') continue;
+    args.emplace_back(all, start, i - start);
+    start = i + 1;
+  }
+  if (!args.empty()) args.erase(args.begin());
+  return args;
+}
+
+}  // namespace
+
+int launch_job(const topology::ClusterConfig& cluster) {
+  topology::LaunchSpec spec;
+  spec.local_executable = "/proc/self/exe";
+  spec.args = own_arguments();
+  spec.job_secret = random_secret();
+  spec.config_toml = cluster.to_toml();
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  try {
+    return topology::launch_workers(cluster, spec, stop_requested);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "renoir-launch: %s\n", e.what());
+    return 255;
+  }
+}
+
+const WorkerIdentity* worker_identity(const std::string& config_name) {
+  static std::mutex mutex;
+  static std::optional<WorkerIdentity> identity;
+  std::lock_guard lock(mutex);
+  if (identity) return &*identity;
+  if (!topology::launched_by_renoir()) return nullptr;
+  const char* host = std::getenv(std::string(topology::kEnvHostId).c_str());
+  if (!host) throw std::runtime_error("renoir worker: RENOIR_HOST_ID is not set");
+  auto handshake = topology::read_launcher_handshake();
+  topology::start_stdin_watchdog();
+  WorkerIdentity w;
+  w.cluster = std::make_shared<const topology::ClusterConfig>(
+      topology::ClusterConfig::parse_string(handshake.config_toml, config_name));
+  w.host = std::stoul(host);
+  if (w.host >= w.cluster->hosts.size())
+    throw std::runtime_error("renoir worker: RENOIR_HOST_ID=" + std::string(host) + " names no host of the job");
+  w.secret = std::make_shared<const std::string>(std::move(handshake.job_secret));
+  identity = std::move(w);
+  return &*identity;
+}
+
+void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker) {
+  const auto& hosts = worker.cluster->hosts;
+  transport::TransportConfig tc;
+  for (const auto& h : hosts) tc.peers.push_back(h.address + ":" + std::to_string(h.base_port));
+  tc.self = static_cast<transport::PeerId>(worker.host);
+  tc.secret = *worker.secret;
+  transport::FabricOptions options;
+  options.provider = worker.cluster->fabric_provider;
+  transport::FabricTransport fabric(std::move(tc), options);
+  fabric.connect_all(std::chrono::seconds(30));
+
+  core::TransportNetwork network(fabric);
+  core::ExecutionConfig exec;
+  exec.host_cores.clear();
+  for (const auto& h : hosts) exec.host_cores.push_back(h.num_cores);
+  exec.this_host = worker.host;
+  exec.network = &network;
+  // Hosts that share an address share a machine: give each its own cores.
+  for (std::size_t h = 0; h < worker.host; ++h)
+    if (hosts[h].address == hosts[worker.host].address) exec.core_offset += hosts[h].num_cores;
+  core::execute(graph, exec);
+  if (!fabric.flush(std::chrono::seconds(30)))
+    throw std::runtime_error("renoir worker: messages to other hosts were still in flight after 30 s");
+}
+
+}  // namespace renoir::detail

@@ -1,17 +1,33 @@
-// The launching side of a remote run, and the environment contract between launcher and workers.
+// The remote run: the launching side (ship this executable to every host) and the worker side
+// (read what the launcher sent, run this host's part of the job over the transport).
 #pragma once
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <renoir/core/job_graph.hpp>
 #include <renoir/topology/cluster_config.hpp>
 
-namespace renoir {
-
-/// Environment variables the launcher sets for every worker process.
-namespace worker_env {
-inline constexpr const char* host_id = "RENOIR_HOST_ID";                ///< index of the worker's host
-inline constexpr const char* cluster_config = "RENOIR_CLUSTER_CONFIG";  ///< the cluster TOML, as read by the launcher
-}  // namespace worker_env
+namespace renoir::detail {
 
 /// Starts this executable, with the same arguments, on every host of `cluster` over SSH and
-/// waits for them; returns the combined exit status (0 if every worker succeeded).
+/// waits for them; returns the combined exit status (0 if every worker succeeded). Ctrl-C
+/// (SIGINT) or SIGTERM stops every worker.
 int launch_job(const topology::ClusterConfig& cluster);
 
-}  // namespace renoir
+/// What a worker learns from its launcher (see topology/worker_watchdog.hpp for the contract).
+struct WorkerIdentity {
+  std::size_t host = 0;
+  std::shared_ptr<const topology::ClusterConfig> cluster;
+  std::shared_ptr<const std::string> secret;  ///< never printed
+};
+
+/// In a process started by the launcher: reads the launcher's handshake from stdin (once per
+/// process; later calls return the same) and starts the stdin watchdog. Empty otherwise.
+const WorkerIdentity* worker_identity(const std::string& config_name);
+
+/// Runs this worker's replicas of `graph`, exchanging data with the other hosts through
+/// libfabric (the provider the cluster file names).
+void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker);
+
+}  // namespace renoir::detail

@@ -110,7 +110,7 @@ void execute(const JobGraph& graph, const ExecutionConfig& config) {
       rc.run = &run;
       rc.deployment = &deployment;
       // Replica i on core i, so that a forward edge between equal blocks stays on one core.
-      const std::size_t core = deployment.placement(b, r).core;
+      const std::size_t core = config.core_offset + deployment.placement(b, r).core;
       spawn([&graph, &run, rc, core, pin = config.pin]() mutable {
         try {
           if (pin) rc.info.core = topology::pin_current_thread(core);

@@ -13,6 +13,7 @@ struct ExecutionConfig {
   std::size_t this_host = 0;               ///< the host this process runs
   Network* network = nullptr;              ///< required when there is more than one host
   bool pin = true;                         ///< pin replica threads to their cores
+  std::size_t core_offset = 0;             ///< first core of this host's replicas (hosts sharing a machine)
   std::size_t ring_capacity = 16;          ///< batches in flight per (sender, receiver) pair
 };
 

@@ -19,6 +19,7 @@ std::uint64_t collatz_steps(std::uint64_t n) {
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
+  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
   std::uint64_t limit = 1'000'000;
   try {
     if (args.size() > 2) throw std::invalid_argument("too many arguments");

@@ -10,6 +10,7 @@
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
+  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
   if (args.size() != 2) {
     std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) FILE\n";
     return 2;

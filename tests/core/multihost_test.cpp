@@ -10,7 +10,12 @@
 #include <map>
 #include <mutex>
 #include <numeric>
+#include <random>
 #include <thread>
+
+#include <renoir/core/transport_network.hpp>
+#include <renoir/transport/fabric_transport.hpp>
+#include <renoir/transport/inprocess_transport.hpp>
 
 namespace {
 
@@ -72,30 +77,52 @@ class MemoryFabric {
   std::size_t sent_ = 0;
 };
 
-/// Builds the same job on every simulated host with `build(ctx)`, runs them all, and returns
-/// what `build` returned on host 0.
+enum class Backend { memory, inprocess, fabric };
+
+/// Builds the same job on every simulated host with `build(ctx)`, runs them all (each host a
+/// thread with its own network endpoint), and returns what `build` returned on host 0.
 template <class Build>
-auto run_hosts(const std::vector<std::size_t>& cores, Build build) {
-  MemoryFabric fabric(cores.size(), 4);
+auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build build) {
+  const std::size_t n = cores.size();
+  MemoryFabric fabric(n, 4);
+  auto hub = std::make_shared<renoir::transport::InProcessHub>();
+  static std::mt19937 rng(std::random_device{}());
+  const int base_port = 20000 + static_cast<int>(rng() % 20000);
   std::vector<std::unique_ptr<renoir::StreamContext>> ctxs;
   using Out = decltype(build(std::declval<renoir::StreamContext&>()));
   std::vector<Out> outs;
-  for (std::size_t h = 0; h < cores.size(); ++h) {
+  for (std::size_t h = 0; h < n; ++h) {
     ctxs.push_back(std::make_unique<renoir::StreamContext>(renoir::RuntimeConfig::local(1)));
     outs.push_back(build(*ctxs.back()));
   }
-  std::vector<std::exception_ptr> errors(cores.size());
+  std::vector<std::exception_ptr> errors(n);
   std::vector<std::thread> hosts;
-  std::vector<std::unique_ptr<MemoryFabric::Endpoint>> eps;
-  for (std::size_t h = 0; h < cores.size(); ++h) eps.push_back(std::make_unique<MemoryFabric::Endpoint>(fabric, h));
-  for (std::size_t h = 0; h < cores.size(); ++h) {
+  for (std::size_t h = 0; h < n; ++h) {
     hosts.emplace_back([&, h] {
-      renoir::core::ExecutionConfig exec;
-      exec.host_cores = cores;
-      exec.this_host = h;
-      exec.network = eps[h].get();
       try {
+        renoir::core::ExecutionConfig exec;
+        exec.host_cores = cores;
+        exec.this_host = h;
+        if (backend == Backend::memory) {
+          MemoryFabric::Endpoint ep(fabric, h);
+          exec.network = &ep;
+          ctxs[h]->execute_blocking(exec);
+          return;
+        }
+        renoir::transport::TransportConfig tc;
+        for (std::size_t p = 0; p < n; ++p) tc.peers.push_back("127.0.0.1:" + std::to_string(base_port + static_cast<int>(p)));
+        tc.self = static_cast<renoir::transport::PeerId>(h);
+        tc.secret = "test-secret";
+        std::unique_ptr<renoir::transport::Transport> t;
+        if (backend == Backend::inprocess)
+          t = std::make_unique<renoir::transport::InProcessTransport>(hub, tc);
+        else
+          t = std::make_unique<renoir::transport::FabricTransport>(tc);
+        t->connect_all(std::chrono::seconds(10));
+        renoir::core::TransportNetwork net(*t);
+        exec.network = &net;
         ctxs[h]->execute_blocking(exec);
+        EXPECT_TRUE(t->flush(std::chrono::seconds(10))) << "host " << h << " could not flush";
       } catch (...) {
         errors[h] = std::current_exception();
       }
@@ -104,17 +131,23 @@ auto run_hosts(const std::vector<std::size_t>& cores, Build build) {
   for (auto& t : hosts) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-  EXPECT_GT(fabric.sent(), 0u) << "nothing crossed the simulated network";
+  if (backend == Backend::memory) EXPECT_GT(fabric.sent(), 0u) << "nothing crossed the simulated network";
   return std::move(outs[0]);
 }
 
 }  // namespace
 
-class MultiHost : public ::testing::TestWithParam<std::vector<std::size_t>> {};
+class MultiHost : public ::testing::TestWithParam<std::tuple<Backend, std::vector<std::size_t>>> {
+ protected:
+  template <class Build>
+  auto run(Build build) {
+    return run_hosts(std::get<1>(GetParam()), std::get<0>(GetParam()), build);
+  }
+};
 
 TEST_P(MultiHost, GroupByCountMatchesSequential) {
   const std::uint64_t n = 200000;
-  auto out = run_hosts(GetParam(), [&](renoir::StreamContext& ctx) {
+  auto out = run([&](renoir::StreamContext& ctx) {
     return ctx.stream_par_iter<std::uint64_t>(0, n).group_by_count([](std::uint64_t x) { return x % 97; }).collect_vec();
   });
   auto got = out.get();
@@ -125,7 +158,7 @@ TEST_P(MultiHost, GroupByCountMatchesSequential) {
 }
 
 TEST_P(MultiHost, ShuffleOfStringsKeepsEveryItem) {
-  auto out = run_hosts(GetParam(), [&](renoir::StreamContext& ctx) {
+  auto out = run([&](renoir::StreamContext& ctx) {
     return ctx.stream_par_iter<int>(0, 50000)
         .map([](int x) { return std::to_string(x) + std::string(static_cast<std::size_t>(x % 40), 'x'); })
         .shuffle()
@@ -143,5 +176,7 @@ TEST_P(MultiHost, ShuffleOfStringsKeepsEveryItem) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Hosts, MultiHost,
-                         ::testing::Values(std::vector<std::size_t>{1, 1}, std::vector<std::size_t>{2, 1},
-                                           std::vector<std::size_t>{1, 2, 1}));
+                         ::testing::Combine(::testing::Values(Backend::memory, Backend::inprocess),
+                                            ::testing::Values(std::vector<std::size_t>{1, 1},
+                                                              std::vector<std::size_t>{2, 1},
+                                                              std::vector<std::size_t>{1, 2, 1})));

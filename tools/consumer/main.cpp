@@ -6,6 +6,7 @@
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
+  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
   renoir::StreamContext ctx(config);
   auto sum = ctx.stream_par_iter<std::uint64_t>(0, 1000).reduce_assoc([](std::uint64_t a, std::uint64_t b) { return a + b; }).collect_vec();
   auto count = ctx.stream_par_iter<std::uint64_t>(0, 1000).collect_count();
