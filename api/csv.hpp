@@ -47,19 +47,22 @@ template <class T>
 struct CsvCodec<T, std::enable_if_t<std::is_arithmetic_v<T>>> {
   static T parse(CsvFields& f) {
     const std::string& s = f.next();
-    T value{};
     const char* b = s.data();
     const char* e = s.data() + s.size();
     while (b < e && *b == ' ') ++b;
-    if constexpr (std::is_same_v<T, bool>) {
-      if (std::string_view(b, static_cast<std::size_t>(e - b)) == "true") return true;
-      if (std::string_view(b, static_cast<std::size_t>(e - b)) == "false") return false;
+    if constexpr (std::is_same_v<T, bool>) {  // std::from_chars has no bool overload
+      const std::string_view v(b, static_cast<std::size_t>(e - b));
+      if (v == "true" || v == "1") return true;
+      if (v == "false" || v == "0") return false;
+      throw std::runtime_error("field " + std::to_string(f.consumed()) + " ('" + s + "') is not a valid boolean");
+    } else {
+      T value{};
+      auto [p, ec] = std::from_chars(b, e, value);
+      if (ec != std::errc{} || p != e)
+        throw std::runtime_error("field " + std::to_string(f.consumed()) + " ('" + s + "') is not a valid " +
+                                 (std::is_floating_point_v<T> ? "number" : "integer"));
+      return value;
     }
-    auto [p, ec] = std::from_chars(b, e, value);
-    if (ec != std::errc{} || p != e)
-      throw std::runtime_error("field " + std::to_string(f.consumed()) + " ('" + s + "') is not a valid " +
-                               (std::is_floating_point_v<T> ? "number" : "integer"));
-    return value;
   }
   static void format(const T& v, std::vector<std::string>& out) {
     if constexpr (std::is_same_v<T, bool>) {

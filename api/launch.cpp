@@ -10,6 +10,9 @@
 #include <optional>
 #include <random>
 #include <stdexcept>
+#include <thread>
+
+#include <unistd.h>
 
 #include <renoir/core/executor.hpp>
 #include <renoir/core/transport_network.hpp>
@@ -50,6 +53,25 @@ std::vector<std::string> own_arguments() {
   return args;
 }
 
+/// Test-only fault switches, for the distributed failure tests:
+///   RENOIR_FAULT_CRASH_HOST=<id> [RENOIR_FAULT_CRASH_AFTER_MS=<ms>]: that host aborts mid-job;
+///   RENOIR_FAULT_BAD_SECRET_HOST=<id>: that host presents a wrong job secret to its peers.
+bool fault_on(const char* var, std::size_t host) {
+  const char* v = std::getenv(var);
+  return v && std::to_string(host) == v;
+}
+
+void inject_faults(std::size_t host) {
+  if (!fault_on("RENOIR_FAULT_CRASH_HOST", host)) return;
+  const char* after = std::getenv("RENOIR_FAULT_CRASH_AFTER_MS");
+  const auto ms = std::chrono::milliseconds(after ? std::stoul(after) : 100);
+  std::thread([ms] {
+    std::this_thread::sleep_for(ms);
+    std::fprintf(stderr, "renoir worker: RENOIR_FAULT_CRASH_HOST: aborting on purpose\n");
+    std::abort();
+  }).detach();
+}
+
 }  // namespace
 
 int launch_job(const topology::ClusterConfig& cluster) {
@@ -58,6 +80,14 @@ int launch_job(const topology::ClusterConfig& cluster) {
   spec.args = own_arguments();
   spec.job_secret = random_secret();
   spec.config_toml = cluster.to_toml();
+  // Test-only fault switches travel to the workers (see inject_faults).
+  for (char** e = environ; *e; ++e) {
+    const std::string var = *e;
+    if (var.rfind("RENOIR_FAULT_", 0) == 0) {
+      const auto eq = var.find('=');
+      spec.env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
+    }
+  }
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   try {
@@ -94,10 +124,11 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   transport::TransportConfig tc;
   for (const auto& h : hosts) tc.peers.push_back(h.address + ":" + std::to_string(h.base_port));
   tc.self = static_cast<transport::PeerId>(worker.host);
-  tc.secret = *worker.secret;
+  tc.secret = fault_on("RENOIR_FAULT_BAD_SECRET_HOST", worker.host) ? "not-the-job-secret" : *worker.secret;
   transport::FabricOptions options;
   options.provider = worker.cluster->fabric_provider;
   transport::FabricTransport fabric(std::move(tc), options);
+  inject_faults(worker.host);
   fabric.connect_all(std::chrono::seconds(30));
 
   core::TransportNetwork network(fabric);

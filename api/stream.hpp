@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -132,7 +133,9 @@ class Stream {
   Stream batch_mode(BatchMode mode) const {
     auto options = options_;
     options.batch_mode = mode;
-    return Stream(job_, source_, ops_, std::move(options));
+    Stream s(job_, source_, ops_, std::move(options));
+    s.consumed_ = consumed_;  // the same stream, differently configured: consumed together
+    return s;
   }
 
   // ---- building blocks for operator definitions ----
@@ -140,6 +143,7 @@ class Stream {
   template <class U, class Make>
   Stream<U, Source, core::Chain<Ops, Make>> then(Make make) const {
     job_->check_open();
+    consume();
     return {job_, source_, core::Chain<Ops, Make>{ops_, std::move(make)}, options_};
   }
   /// Closes this block with an emitter using `router`; continues in a new block.
@@ -159,6 +163,7 @@ class Stream {
   template <class Terminal>
   void finish(Terminal terminal) const {
     job_->check_open();
+    consume();
     job_->graph.add_block(source_, ops_, std::move(terminal), options_);
   }
 
@@ -170,6 +175,17 @@ class Stream {
   Source source_;
   Ops ops_;
   core::BlockOptions options_;
+  /// Set by the first verb applied to this stream (shared by its copies): a second verb would
+  /// run the block again, reading the source twice. Gate-fed blocks also fail on reuse, in
+  /// GateBase::set_receiver; this catches streams that start at a source.
+  std::shared_ptr<bool> consumed_ = std::make_shared<bool>(false);
+
+  void consume() const {
+    if (*consumed_)
+      throw std::logic_error(
+          "renoir: a stream was consumed twice; use split(n) to send the same items to several operators");
+    *consumed_ = true;
+  }
 };
 
 }  // namespace renoir

@@ -34,8 +34,20 @@ concept Iterable = requires(R& r) {
   std::end(r);
 };
 
+/// The element type of a range: the iterator's value_type where it has one (std::vector<bool>
+/// dereferences to a proxy, yet holds bool), else what dereferencing gives.
+template <class It>
+struct iter_value {
+  using type = std::remove_cvref_t<decltype(*std::declval<It&>())>;
+};
+template <class It>
+  requires requires { typename std::iter_value_t<It>; }
+struct iter_value<It> {
+  using type = std::iter_value_t<It>;
+};
+
 template <class R>
-using iter_value_t = std::remove_cvref_t<decltype(*std::begin(std::declval<R&>()))>;
+using iter_value_t = typename iter_value<decltype(std::begin(std::declval<R&>()))>::type;
 
 /// Folds `item` into `acc`: with `f(acc&, item)` in place, or `acc = f(acc, item)`.
 template <class F, class Acc, class X>

@@ -59,7 +59,7 @@ class Emitter {
 
   void send_batch(std::size_t d) {
     Message<T> m{MessageKind::batch, 0, std::move(buffers_[d])};
-    buffers_[d] = {};
+    buffers_[d] = std::vector<T>();  // not `= {}`: that picks operator=(initializer_list), a copy
     buffers_[d].reserve(batch_);  // one allocation per batch, never per item
     send(d, std::move(m));
   }

@@ -93,7 +93,10 @@ template <class T>
 class Gate final : public GateBase {
  public:
   void prepare(Deployment& d) override {
-    if (!receiver()) throw std::logic_error("renoir: a stream was left without a sink (add collect_vec, for_each, ...)");
+    if (!receiver()) {
+      if (senders().empty()) return;  // made by a verb that then threw at build time: unused
+      throw std::logic_error("renoir: a stream was left without a sink (add collect_vec, for_each, ...)");
+    }
     deployment_ = &d;
     receivers_ = d.replicas(*receiver());
     port_offset_.clear();

@@ -22,7 +22,9 @@ class alignas(64) Parker {
   void notify() noexcept;
 
   /// Blocks until `ready()` holds, `stop()` holds, or `timeout` passed. Spins a little first,
-  /// since a sleep costs a system call on both sides.
+  /// since a sleep costs a system call on both sides. May also return early, when a wake-up
+  /// meant for an earlier wait lands after `seen` was read: callers re-check their condition in
+  /// a loop (as every caller in the engine does).
   template <class Ready, class Stop>
   void park(Ready&& ready, Stop&& stop, std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max()) {
     for (int i = 0; i < 64; ++i) {

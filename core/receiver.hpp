@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include <renoir/core/gate.hpp>
@@ -47,7 +48,11 @@ class Receiver {
       bool closed = false;
       switch (m->kind) {
         case MessageKind::batch:
-          for (T& item : m->items) chain.push(std::move(item));
+          if constexpr (std::is_same_v<T, bool>) {  // std::vector<bool> hands out proxies, not bool&
+            for (bool item : m->items) chain.push(bool{item});
+          } else {
+            for (T& item : m->items) chain.push(std::move(item));
+          }
           dirty_ = true;
           break;
         case MessageKind::watermark:

@@ -3,6 +3,8 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <array>
+#include <bit>
 #include <concepts>
 #include <cstring>
 #include <map>
@@ -48,10 +50,10 @@ class Reader {
     p_ += n;
   }
   template <class T>
-  T pod() {
-    T v;
-    bytes(&v, sizeof v);
-    return v;
+  T pod() {  // works for trivially copyable types without a default constructor too
+    std::array<std::byte, sizeof(T)> raw;
+    bytes(raw.data(), raw.size());
+    return std::bit_cast<T>(raw);
   }
   std::size_t size() {
     const auto n = pod<std::uint64_t>();

@@ -14,11 +14,10 @@ template <class Acc, class F, class Next>
 struct Fold : core::Forward<Next> {
   Acc init;
   F f;
-  std::optional<Acc> acc{};
+  std::optional<Acc> acc{init};  // always engaged between emits: no test per item
 
   template <class X>
   void push(X&& x) {
-    if (!acc) acc.emplace(init);
     detail::accumulate(f, *acc, std::forward<X>(x));
   }
   void restart() {
@@ -33,8 +32,8 @@ struct Fold : core::Forward<Next> {
  private:
   // An empty replica still emits `init`, as Renoir does: the global side folds it in.
   void emit() {
-    this->next.push(acc ? std::move(*acc) : Acc(init));
-    acc.reset();
+    this->next.push(std::move(*acc));
+    acc.emplace(init);
   }
 };
 }  // namespace ops

@@ -16,13 +16,15 @@ struct IntRange {
 
   template <class Chain>
   void run(Chain& chain, const core::ReplicaContext& rc) const {
-    const auto len = static_cast<unsigned __int128>(end > begin ? end - begin : 0);
-    const auto i = rc.info.index, n = rc.info.replicas;
-    const I from = static_cast<I>(begin + static_cast<I>(len * i / n));
-    const I to = static_cast<I>(begin + static_cast<I>(len * (i + 1) / n));
-    for (I x = from; x < to;) {
-      const I stop = to - x > I(4096) ? static_cast<I>(x + I(4096)) : to;
-      for (; x < stop; ++x) chain.push(I(x));
+    // Bounds in 128 bits: `end - begin` can overflow I (a wide signed range), and a chunk of
+    // 4096 does not fit in an 8-bit I (the chunked loop then never advanced).
+    const __int128 len = end > begin ? static_cast<__int128>(end) - static_cast<__int128>(begin) : 0;
+    const auto i = static_cast<__int128>(rc.info.index), n = static_cast<__int128>(rc.info.replicas);
+    I x = static_cast<I>(static_cast<__int128>(begin) + len * i / n);
+    for (__int128 left = len * (i + 1) / n - len * i / n; left > 0;) {
+      const std::size_t chunk = left > 4096 ? 4096 : static_cast<std::size_t>(left);
+      for (std::size_t k = 0; k < chunk; ++k) chain.push(x++);  // x ends at most at `end`: no overflow
+      left -= static_cast<__int128>(chunk);
       rc.run->throw_if_cancelled();
     }
     chain.end();

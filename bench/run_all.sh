@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Runs every benchmark of bench/ and prints a summary of the figures and ratios.
+#
+# Usage: bench/run_all.sh [BUILD_DIR]        (default: the build/ folder next to bench/)
+#
+# Builds nothing: first `ninja -C BUILD_DIR ring_bench chain_bench wordcount_bench gen_corpus`.
+# The word-count corpus (~200 MB, fixed seed, byte-identical on every machine) is generated once
+# with BUILD_DIR/tools/gen_corpus into $RENOIR_BENCH_CACHE (default ~/.cache/renoir-bench) and
+# reused. Takes about 2-3 minutes on 2 cores. Environment knobs:
+#   RENOIR_BENCH_CACHE    where the corpus is kept
+#   RING_MIN_TIME         --benchmark_min_time of ring_bench, seconds (default 0.3)
+#   CHAIN_MIN_TIME        --benchmark_min_time of chain_bench, seconds (default 1)
+#   REPETITIONS           --benchmark_repetitions of both (default 5; the summary takes medians,
+#                         and repetitions of different variants are interleaved in random order
+#                         so that a slow spell of a noisy machine does not hit only one of them)
+#   WORDCOUNT_THREADS     --threads of wordcount_bench (default 2)
+#   WORDCOUNT_REPEAT      --repeat of wordcount_bench (default 7)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+build="${1:-$here/../build}"
+build="$(cd "$build" && pwd)"
+
+ring_min_time="${RING_MIN_TIME:-0.3}"
+chain_min_time="${CHAIN_MIN_TIME:-1}"
+repetitions="${REPETITIONS:-5}"
+wc_threads="${WORDCOUNT_THREADS:-2}"
+wc_repeat="${WORDCOUNT_REPEAT:-7}"
+gbench_flags=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true)
+if ((repetitions > 1)); then gbench_flags+=(--benchmark_enable_random_interleaving=true); fi
+
+for exe in bench/ring_bench bench/chain_bench bench/wordcount_bench tools/gen_corpus; do
+  if [[ ! -x "$build/$exe" ]]; then
+    echo "run_all.sh: $build/$exe is missing; build it first:" >&2
+    echo "  ninja -C $build ring_bench chain_bench wordcount_bench gen_corpus" >&2
+    exit 2
+  fi
+done
+
+# ---- corpus: 200 MiB, seed 42, generated once ----
+corpus_size=200M
+corpus_bytes=$((200 * 1024 * 1024))
+corpus_seed=42
+cache="${RENOIR_BENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/renoir-bench}"
+mkdir -p "$cache"
+corpus="$cache/corpus-${corpus_size}-seed${corpus_seed}.txt"
+if [[ ! -f "$corpus" || "$(stat -c %s "$corpus")" != "$corpus_bytes" ]]; then
+  echo "== generating $corpus"
+  tmp="$(mktemp "$cache/corpus.XXXXXX")"
+  trap 'rm -f "$tmp"' EXIT
+  "$build/tools/gen_corpus" --size "$corpus_size" --seed "$corpus_seed" "$tmp"
+  mv "$tmp" "$corpus"
+  trap - EXIT
+fi
+
+out="$(mktemp -d "${TMPDIR:-/tmp}/renoir-bench.XXXXXX")"
+trap 'rm -rf "$out"' EXIT
+start=$SECONDS
+load_before="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+
+echo "== ring_bench (min_time ${ring_min_time}s x ${repetitions} repetitions)"
+"$build/bench/ring_bench" --benchmark_min_time="$ring_min_time" "${gbench_flags[@]}" 2>&1 | tee "$out/ring.txt"
+
+echo
+echo "== chain_bench (min_time ${chain_min_time}s x ${repetitions} repetitions)"
+"$build/bench/chain_bench" --benchmark_min_time="$chain_min_time" "${gbench_flags[@]}" 2>&1 | tee "$out/chain.txt"
+
+echo
+echo "== wordcount_bench ($corpus, $wc_threads threads, $wc_repeat runs each)"
+status=0
+"$build/bench/wordcount_bench" "$corpus" --threads "$wc_threads" --repeat "$wc_repeat" 2>&1 | tee "$out/wordcount.txt" ||
+  status=1
+
+echo
+echo "================ summary ($((SECONDS - start)) s) ================"
+# Other work on the machine skews the figures (ratios less so): the load shows how quiet it was.
+echo "machine cores=$(nproc) loadavg_before=\"$load_before\" loadavg_after=\"$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')\""
+grep -h -E '^(ring|chain) ' "$out/ring.txt" "$out/chain.txt" || true
+grep -h -E '^wordcount (engine_median_s|check=FAILED)' "$out/wordcount.txt" || true
+# Non-zero status if the word counts disagreed (or a benchmark failed).
+if grep -q -E 'check=FAILED|ERROR OCCURRED' "$out/wordcount.txt" "$out/ring.txt" "$out/chain.txt"; then status=1; fi
+exit "$status"

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Distributed runs for real: two sshd instances on 127.0.0.2 and 127.0.0.3 (tools/
+# loopback_cluster.sh), workers launched over SSH by libssh2, batches over libfabric. Results are
+# compared with --local runs and an independent count; failures must end with a clear error, a
+# non-zero exit within 10 s and no worker process left behind.
+set -uo pipefail
+build=${1:?usage: remote_test.sh BUILD_DIR SOURCE_DIR}
+src=${2:?}
+tmp=$(mktemp -d)
+cluster="$tmp/cluster"
+ssh_port=$((20000 + RANDOM % 20000))
+base_port=$((ssh_port + 1000))
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+bad() { failed=$((failed + 1)); echo "FAILED: $1"; }
+cleanup() {
+  bash "$src/tools/loopback_cluster.sh" stop "$cluster" >/dev/null 2>&1
+  pkill -9 -f "$cluster/remote" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+if [ "$(id -u)" -ne 0 ] && ! [ -w /run/sshd ]; then
+  echo "remote_test: needs root (sshd on loopback addresses); skipped"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+config=$(bash "$src/tools/loopback_cluster.sh" start "$cluster" 2 1 "$ssh_port" "$base_port") || {
+  bad "loopback cluster did not start"; echo "$passed passed, $failed failed"; exit 1; }
+
+strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
+no_leftover() {  # every worker process gone within 5 s
+  for _ in $(seq 50); do
+    pgrep -f "$cluster/remote" >/dev/null || return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# ---- results equal to --local ----
+"$build/tools/gen_corpus" --size 8M --seed 11 "$tmp/corpus.txt"
+if "$build/examples/wordcount" --remote "$config" "$tmp/corpus.txt" > "$tmp/remote.txt" 2> "$tmp/remote.err"; then
+  strip "$tmp/remote.txt" > "$tmp/remote.sorted"
+  "$build/examples/wordcount" --local 2 "$tmp/corpus.txt" | sort > "$tmp/local.sorted"
+  if cmp -s "$tmp/remote.sorted" "$tmp/local.sorted" &&
+     bash "$src/tools/check_wordcount.sh" "$tmp/corpus.txt" "$tmp/remote.sorted" >/dev/null; then
+    ok "wordcount --remote equals --local and the independent count"
+  else
+    bad "wordcount --remote differs from --local: $(diff "$tmp/remote.sorted" "$tmp/local.sorted" | head -5)"
+  fi
+else
+  bad "wordcount --remote failed: $(head -5 "$tmp/remote.err")"
+fi
+
+if "$build/tests/distributed/shuffle_job" --remote "$config" 500000 > "$tmp/sh_remote.txt" 2> "$tmp/sh.err"; then
+  strip "$tmp/sh_remote.txt" > "$tmp/sh_remote.sorted"
+  "$build/tests/distributed/shuffle_job" --local 2 500000 | sort > "$tmp/sh_local.sorted"
+  if [ -s "$tmp/sh_local.sorted" ] && cmp -s "$tmp/sh_remote.sorted" "$tmp/sh_local.sorted"; then
+    ok "shuffle job --remote equals --local"
+  else
+    bad "shuffle job --remote differs from --local"
+  fi
+else
+  bad "shuffle job --remote failed: $(head -5 "$tmp/sh.err")"
+fi
+no_leftover && ok "no worker left after successful runs" || bad "workers left after successful runs"
+
+# ---- failures ----
+expect_failure() {  # description, stderr regex, command...
+  local what=$1 pattern=$2
+  shift 2
+  local start=$SECONDS
+  timeout 30 "$@" > "$tmp/f.out" 2> "$tmp/f.err"
+  local rc=$? took=$((SECONDS - start))
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$took" -le 10 ] && grep -Eq -e "$pattern" "$tmp/f.err" && no_leftover; then
+    ok "$what (exit $rc in ${took}s)"
+  else
+    bad "$what: exit $rc in ${took}s, leftover: $(pgrep -f "$cluster/remote" | tr '\n' ' '), stderr: $(head -3 "$tmp/f.err")"
+  fi
+}
+
+sed -E "0,/ssh_port = $ssh_port/! s/ssh_port = $ssh_port/ssh_port = $((ssh_port + 7))/" "$config" > "$tmp/closed.toml"
+expect_failure "a host on a closed port" "host 1 \(127\.0\.0\.3.*(refused|connect)" \
+  "$build/examples/wordcount" --remote "$tmp/closed.toml" "$tmp/corpus.txt"
+
+ssh-keygen -q -t ed25519 -N '' -f "$tmp/wrong_key"
+sed -E "s|key_file = \"[^\"]*\"|key_file = \"$tmp/wrong_key\"|" "$config" > "$tmp/wrongkey.toml"
+expect_failure "a wrong key" "authentication failed" \
+  "$build/examples/wordcount" --remote "$tmp/wrongkey.toml" "$tmp/corpus.txt"
+
+expect_failure "a worker that crashes mid-job" "host 1 .*(signal|status|abort)" \
+  env RENOIR_FAULT_CRASH_HOST=1 RENOIR_FAULT_CRASH_AFTER_MS=300 \
+  "$build/tests/distributed/shuffle_job" --remote "$config" 400000000
+
+printf '[[host]]\naddress = "127.0.0.2"\nbase_port = 9500\nnum_cores = "two"\n' > "$tmp/malformed.toml"
+expect_failure "a malformed config" "malformed\.toml:4:[0-9]+: .*num_cores" \
+  "$build/examples/wordcount" --remote "$tmp/malformed.toml" "$tmp/corpus.txt"
+
+expect_failure "a data-plane peer without the secret" "(secret|authenticat)" \
+  env RENOIR_FAULT_BAD_SECRET_HOST=1 "$build/examples/wordcount" --remote "$config" "$tmp/corpus.txt"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
