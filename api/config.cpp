@@ -45,6 +45,15 @@ RuntimeConfig RuntimeConfig::local(std::size_t n) {
   return c;
 }
 
+RuntimeConfig RuntimeConfig::simulated(std::vector<std::size_t> host_cores) {
+  if (host_cores.empty()) throw std::invalid_argument("RuntimeConfig::simulated: give at least one host");
+  for (std::size_t c : host_cores)
+    if (c == 0) throw std::invalid_argument("RuntimeConfig::simulated: a host needs at least one core");
+  RuntimeConfig c;
+  c.simulated_ = std::move(host_cores);
+  return c;
+}
+
 RuntimeConfig RuntimeConfig::local_all_cores() { return local(topology::core_count()); }
 
 RuntimeConfig RuntimeConfig::remote(const std::string& path) {

@@ -23,6 +23,11 @@ class RuntimeConfig {
   /// Runs on this machine with one replica per core hwloc reports.
   static RuntimeConfig local_all_cores();
 
+  /// Runs in this process as if on hosts with `host_cores[h]` cores each: every simulated host
+  /// has its own replicas and they exchange serialized batches through an in-memory network.
+  /// For testing jobs on a multi-host topology without machines.
+  static RuntimeConfig simulated(std::vector<std::size_t> host_cores);
+
   /// Runs on the hosts listed in the TOML file at `path` (see README "Distributed").
   /// Throws std::runtime_error naming the file, line and column of any mistake.
   static RuntimeConfig remote(const std::string& path);
@@ -43,6 +48,8 @@ class RuntimeConfig {
   std::size_t local_parallelism() const { return local_n_; }
   /// The hosts of a remote config.
   const topology::ClusterConfig& cluster() const;
+  /// Cores of the simulated hosts (empty unless made by simulated()).
+  const std::vector<std::size_t>& simulated_hosts() const { return simulated_; }
   /// In a worker process started by spawn_remote_workers: this host's index in the cluster.
   std::optional<std::size_t> host_id() const { return host_id_; }
 
@@ -51,6 +58,7 @@ class RuntimeConfig {
   std::size_t local_n_ = 1;
   std::shared_ptr<const topology::ClusterConfig> cluster_;
   std::optional<std::size_t> host_id_;
+  std::vector<std::size_t> simulated_;
 };
 
 }  // namespace renoir

@@ -24,6 +24,12 @@ void StreamContext::execute_blocking() {
     detail::execute_as_worker(job_->graph, *worker);
     return;
   }
+  if (!job_->config.simulated_hosts().empty()) {
+    job_->check_open();
+    job_->executed = true;
+    core::execute_simulated(job_->graph, job_->config.simulated_hosts());
+    return;
+  }
   core::ExecutionConfig exec;
   exec.host_cores = {job_->config.local_parallelism()};
   execute_blocking(exec);

@@ -23,6 +23,11 @@ class Inbox {
   virtual std::size_t drain() = 0;
 };
 
+/// Per-execution state of one gate (its rings in this process).
+struct GateInstance {
+  virtual ~GateInstance() = default;
+};
+
 /// Built by the executor once the placement is known; gates read it to create their rings, and
 /// register an inbox for every channel that arrives from another host.
 class Deployment {
@@ -63,6 +68,12 @@ class Deployment {
     return it == inboxes_.end() ? nullptr : it->second.get();
   }
   bool has_inboxes() const { return !inboxes_.empty(); }
+
+  void set_gate(std::size_t gate, std::unique_ptr<GateInstance> state) {
+    if (gates_.size() <= gate) gates_.resize(gate + 1);
+    gates_[gate] = std::move(state);
+  }
+  const GateInstance& gate(std::size_t gate) const { return *gates_.at(gate); }
   const std::unordered_map<std::uint32_t, std::unique_ptr<Inbox>>& inboxes() const { return inboxes_; }
 
   std::vector<Parker*> all_parkers() const {
@@ -81,6 +92,7 @@ class Deployment {
   mutable Parker network_parker_;
   std::uint32_t next_channel_ = 0;
   std::unordered_map<std::uint32_t, std::unique_ptr<Inbox>> inboxes_;
+  std::vector<std::unique_ptr<GateInstance>> gates_;
 };
 
 }  // namespace renoir::core

@@ -105,7 +105,7 @@ struct EmitterFactory {
   void attach(std::size_t block) { port = gate->add_sender(block); }
 
   Emitter<T, Router> make(const ReplicaContext& rc) const {
-    return Emitter<T, Router>(gate->outlets(port, rc.info.index), router, rc);
+    return Emitter<T, Router>(gate->outlets(*rc.deployment, port, rc.info.index), router, rc);
   }
 };
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <renoir/core/deployment.hpp>
+#include <renoir/core/memory_network.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/topology/hardware.hpp>
 #include <renoir/topology/placement.hpp>
@@ -77,69 +78,107 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done)
   }
 }
 
-}  // namespace
+/// One host's part of an execution: its deployment, replica threads and network thread.
+struct HostRun {
+  std::unique_ptr<Deployment> deployment;
+  std::vector<std::thread> threads;
+  std::thread network_thread;
+  std::atomic<bool> done{false};
+};
 
-void execute(const JobGraph& graph, const ExecutionConfig& config) {
+std::unique_ptr<Deployment> deploy(const JobGraph& graph, const ExecutionConfig& config) {
   std::vector<std::vector<topology::ReplicaPlacement>> placement;
   for (std::size_t b = 0; b < graph.blocks(); ++b)
     placement.push_back(topology::place(graph.block(b).options().replication, b, config.host_cores));
   if (config.host_cores.size() > 1 && !config.network)
     throw std::logic_error("renoir: a job on several hosts needs a network");
+  auto d = std::make_unique<Deployment>(std::move(placement), config.this_host, config.ring_capacity, config.network);
+  for (const auto& gate : graph.gates()) gate->prepare(*d);
+  return d;
+}
 
-  Deployment deployment(std::move(placement), config.this_host, config.ring_capacity, config.network);
-  for (const auto& gate : graph.gates()) gate->prepare(deployment);
-
-  RunState run;
-  run.set_parkers(deployment.all_parkers());
-
-  std::vector<std::thread> threads;
-  auto spawn = [&](auto&& body) {
-    try {
-      threads.emplace_back(std::forward<decltype(body)>(body));
-    } catch (...) {  // out of threads: stop what runs, then report
-      run.fail(std::current_exception());
-    }
-  };
+void start_host(const JobGraph& graph, HostRun& host, RunState& run, const ExecutionConfig& config) {
+  Deployment& d = *host.deployment;
   for (std::size_t b = 0; b < graph.blocks() && !run.cancelled(); ++b) {
-    for (std::size_t r = 0; r < deployment.replicas(b) && !run.cancelled(); ++r) {
-      if (!deployment.is_local(b, r)) continue;
+    for (std::size_t r = 0; r < d.replicas(b) && !run.cancelled(); ++r) {
+      if (!d.is_local(b, r)) continue;
       ReplicaContext rc;
-      rc.info = ReplicaInfo{b, r, deployment.replicas(b), config.this_host, -1};
+      rc.info = ReplicaInfo{b, r, d.replicas(b), config.this_host, -1};
       rc.batch_mode = graph.block(b).options().batch_mode;
-      rc.parker = &deployment.parker(b, r);
+      rc.parker = &d.parker(b, r);
       rc.run = &run;
-      rc.deployment = &deployment;
+      rc.deployment = &d;
       // Replica i on core i, so that a forward edge between equal blocks stays on one core.
-      const std::size_t core = config.core_offset + deployment.placement(b, r).core;
-      spawn([&graph, &run, rc, core, pin = config.pin]() mutable {
-        try {
-          if (pin) rc.info.core = topology::pin_current_thread(core);
-          detail::set_this_replica(&rc.info);
-          graph.block(rc.info.block).run(rc);
-        } catch (const Cancelled&) {
-          // another replica failed first; its error is the one reported
-        } catch (...) {
-          run.fail(std::current_exception());
-        }
-        detail::set_this_replica(nullptr);
-      });
+      const std::size_t core = config.core_offset + d.placement(b, r).core;
+      try {
+        host.threads.emplace_back([&graph, &run, rc, core, pin = config.pin]() mutable {
+          try {
+            if (pin) rc.info.core = topology::pin_current_thread(core);
+            detail::set_this_replica(&rc.info);
+            graph.block(rc.info.block).run(rc);
+          } catch (const Cancelled&) {
+            // another replica failed first; its error is the one reported
+          } catch (...) {
+            run.fail(std::current_exception());
+          }
+          detail::set_this_replica(nullptr);
+        });
+      } catch (...) {  // out of threads: stop what runs, then report
+        run.fail(std::current_exception());
+      }
     }
   }
-  std::atomic<bool> done{false};
-  std::thread network_thread;
-  if (deployment.has_inboxes()) {
-    network_thread = std::thread([&] {
+  if (d.has_inboxes()) {
+    host.network_thread = std::thread([&d, &run, &host] {
       try {
-        deliver_remote(deployment, run, done);
+        deliver_remote(d, run, host.done);
       } catch (...) {
         run.fail(std::current_exception());
       }
     });
   }
-  for (auto& t : threads) t.join();
-  done.store(true, std::memory_order_release);
-  deployment.network_parker().notify();
-  if (network_thread.joinable()) network_thread.join();
+}
+
+void join_host(HostRun& host) {
+  for (auto& t : host.threads) t.join();
+  host.done.store(true, std::memory_order_release);
+  host.deployment->network_parker().notify();
+  if (host.network_thread.joinable()) host.network_thread.join();
+}
+
+}  // namespace
+
+void execute(const JobGraph& graph, const ExecutionConfig& config) {
+  HostRun host;
+  host.deployment = deploy(graph, config);
+  RunState run;
+  run.set_parkers(host.deployment->all_parkers());
+  start_host(graph, host, run, config);
+  join_host(host);
+  if (auto error = run.error()) std::rethrow_exception(error);
+}
+
+void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& host_cores, bool pin) {
+  MemoryNetwork network(host_cores.size(), 8);
+  std::vector<HostRun> hosts(host_cores.size());
+  std::vector<ExecutionConfig> configs(host_cores.size());
+  std::vector<Parker*> parkers;
+  std::size_t core_offset = 0;
+  for (std::size_t h = 0; h < host_cores.size(); ++h) {
+    configs[h].host_cores = host_cores;
+    configs[h].this_host = h;
+    configs[h].network = &network.endpoint(h);
+    configs[h].pin = pin;
+    configs[h].core_offset = core_offset;  // the simulated hosts share this machine
+    core_offset += host_cores[h];
+    hosts[h].deployment = deploy(graph, configs[h]);
+    auto p = hosts[h].deployment->all_parkers();
+    parkers.insert(parkers.end(), p.begin(), p.end());
+  }
+  RunState run;  // one for all: a failure on any simulated host stops them all
+  run.set_parkers(std::move(parkers));
+  for (std::size_t h = 0; h < hosts.size(); ++h) start_host(graph, hosts[h], run, configs[h]);
+  for (auto& host : hosts) join_host(host);
   if (auto error = run.error()) std::rethrow_exception(error);
 }
 

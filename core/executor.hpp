@@ -21,4 +21,9 @@ struct ExecutionConfig {
 /// replica raised, after every other replica of this process has been cancelled and joined.
 void execute(const JobGraph& graph, const ExecutionConfig& config);
 
+/// Runs the whole job as if on hosts with `host_cores` cores each, all in this process: every
+/// simulated host has its own deployment and replica threads, and they exchange serialized
+/// batches through an in-memory network with credits. For tests of the distributed path.
+void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& host_cores, bool pin = true);
+
 }  // namespace renoir::core

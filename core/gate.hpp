@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <typeinfo>
 #include <vector>
 
 #include <renoir/core/deployment.hpp>
@@ -20,7 +21,11 @@ namespace renoir::core {
 /// feedback edges are just more ports) and which block receives from it.
 class GateBase {
  public:
+  explicit GateBase(std::size_t id) : id_(id) {}
   virtual ~GateBase() = default;
+
+  /// Index of the gate in its job graph.
+  std::size_t id() const { return id_; }
 
   /// Registers a sending block; returns its port.
   std::size_t add_sender(std::size_t block) {
@@ -36,10 +41,11 @@ class GateBase {
   const std::vector<std::size_t>& senders() const { return senders_; }
   std::optional<std::size_t> receiver() const { return receiver_; }
 
-  /// Creates the rings of this process once the placement is known.
-  virtual void prepare(Deployment& deployment) = 0;
+  /// Creates the rings of this process, for one execution, in `deployment`.
+  virtual void prepare(Deployment& deployment) const = 0;
 
  private:
+  std::size_t id_;
   std::vector<std::size_t> senders_;
   std::optional<std::size_t> receiver_;
 };
@@ -89,74 +95,91 @@ class RingInbox final : public Inbox {
   std::deque<Message<T>> waiting_;
 };
 
+/// The rings of one gate in one process, for one execution (kept by the Deployment, so that a
+/// job graph can be executed by several simulated hosts at once).
+template <class T>
+struct GateRings final : GateInstance {
+  std::size_t receivers = 0;
+  std::uint32_t channel_base = 0;
+  std::vector<std::size_t> port_offset;
+  std::vector<std::unique_ptr<SpscRing<Message<T>>>> rings;  // [flat sender][receiver]; null if not ours
+
+  std::size_t index(std::size_t port, std::size_t s, std::size_t r) const {
+    return (port_offset.at(port) + s) * receivers + r;
+  }
+  std::uint32_t channel(std::size_t i) const { return channel_base + static_cast<std::uint32_t>(i); }
+};
+
 template <class T>
 class Gate final : public GateBase {
  public:
-  void prepare(Deployment& d) override {
+  using GateBase::GateBase;
+
+  void prepare(Deployment& d) const override {
     if (!receiver()) {
       if (senders().empty()) return;  // made by a verb that then threw at build time: unused
       throw std::logic_error("renoir: a stream was left without a sink (add collect_vec, for_each, ...)");
     }
-    deployment_ = &d;
-    receivers_ = d.replicas(*receiver());
-    port_offset_.clear();
+    auto g = std::make_unique<GateRings<T>>();
+    g->receivers = d.replicas(*receiver());
     std::size_t flat = 0;
     for (std::size_t block : senders()) {
-      port_offset_.push_back(flat);
+      g->port_offset.push_back(flat);
       flat += d.replicas(block);
     }
-    channel_base_ = d.allocate_channels(flat * receivers_);
-    rings_.clear();
-    rings_.resize(flat * receivers_);
+    g->channel_base = d.allocate_channels(flat * g->receivers);
+    g->rings.resize(flat * g->receivers);
     for (std::size_t p = 0; p < senders().size(); ++p) {
       for (std::size_t s = 0; s < d.replicas(senders()[p]); ++s) {
-        for (std::size_t r = 0; r < receivers_; ++r) {
-          if (!d.is_local(*receiver(), r)) continue;
-          const std::size_t i = index(p, s, r);
-          rings_[i] = std::make_unique<SpscRing<Message<T>>>(d.ring_capacity());
-          if (!d.is_local(senders()[p], s))
-            d.register_inbox(channel(i), std::make_unique<RingInbox<T>>(rings_[i].get(), &d.parker(*receiver(), r)));
+        for (std::size_t r = 0; r < g->receivers; ++r) {
+          const bool here = d.is_local(*receiver(), r);
+          const bool from_here = d.is_local(senders()[p], s);
+          if constexpr (!transport::Serializable<std::vector<T>>)
+            if (here != from_here) throw_not_serializable();  // before anything runs
+          if (!here) continue;
+          const std::size_t i = g->index(p, s, r);
+          g->rings[i] = std::make_unique<SpscRing<Message<T>>>(d.ring_capacity());
+          if (!from_here)
+            d.register_inbox(g->channel(i), std::make_unique<RingInbox<T>>(g->rings[i].get(), &d.parker(*receiver(), r)));
         }
       }
     }
+    d.set_gate(id(), std::move(g));
   }
 
-  Outlets<T> outlets(std::size_t port, std::size_t sender_replica) const {
+  Outlets<T> outlets(const Deployment& d, std::size_t port, std::size_t sender_replica) const {
+    const auto& g = rings_of(d);
     Outlets<T> out;
-    out.network = deployment_->network();
-    for (std::size_t r = 0; r < receivers_; ++r) {
-      const std::size_t i = index(port, sender_replica, r);
-      out.rings.push_back(rings_[i].get());
-      out.receivers.push_back(&deployment_->parker(*receiver(), r));
-      out.hosts.push_back(deployment_->host_of(*receiver(), r));
-      out.channels.push_back(channel(i));
+    out.network = d.network();
+    for (std::size_t r = 0; r < g.receivers; ++r) {
+      const std::size_t i = g.index(port, sender_replica, r);
+      out.rings.push_back(g.rings[i].get());
+      out.receivers.push_back(&d.parker(*receiver(), r));
+      out.hosts.push_back(d.host_of(*receiver(), r));
+      out.channels.push_back(g.channel(i));
     }
     return out;
   }
 
-  Inlets<T> inlets(std::size_t receiver_replica) const {
+  Inlets<T> inlets(const Deployment& d, std::size_t receiver_replica) const {
+    const auto& g = rings_of(d);
     Inlets<T> in;
     for (std::size_t p = 0; p < senders().size(); ++p) {
-      for (std::size_t s = 0; s < deployment_->replicas(senders()[p]); ++s) {
-        in.rings.push_back(rings_[index(p, s, receiver_replica)].get());
-        in.senders.push_back(deployment_->is_local(senders()[p], s) ? &deployment_->parker(senders()[p], s)
-                                                                    : &deployment_->network_parker());
+      for (std::size_t s = 0; s < d.replicas(senders()[p]); ++s) {
+        in.rings.push_back(g.rings[g.index(p, s, receiver_replica)].get());
+        in.senders.push_back(d.is_local(senders()[p], s) ? &d.parker(senders()[p], s) : &d.network_parker());
       }
     }
     return in;
   }
 
  private:
-  std::size_t index(std::size_t port, std::size_t s, std::size_t r) const {
-    return (port_offset_.at(port) + s) * receivers_ + r;
+  [[noreturn]] static void throw_not_serializable() {
+    throw std::logic_error(std::string("renoir: items of type ") + typeid(T).name() +
+                           " move between hosts here but have no renoir::transport::Serializer; specialize it "
+                           "(see transport/serialization.hpp) or keep these items on one host");
   }
-  std::uint32_t channel(std::size_t i) const { return channel_base_ + static_cast<std::uint32_t>(i); }
-
-  Deployment* deployment_ = nullptr;
-  std::size_t receivers_ = 0;
-  std::uint32_t channel_base_ = 0;
-  std::vector<std::size_t> port_offset_;
-  std::vector<std::unique_ptr<SpscRing<Message<T>>>> rings_;
+  const GateRings<T>& rings_of(const Deployment& d) const { return static_cast<const GateRings<T>&>(d.gate(id())); }
 };
 
 }  // namespace renoir::core

@@ -13,7 +13,7 @@ class JobGraph {
  public:
   template <class T>
   Gate<T>* make_gate() {
-    auto gate = std::make_unique<Gate<T>>();
+    auto gate = std::make_unique<Gate<T>>(gates_.size());
     Gate<T>* raw = gate.get();
     gates_.push_back(std::move(gate));
     return raw;

@@ -119,7 +119,7 @@ struct ReceiverSource {
 
   template <class Chain>
   void run(Chain& chain, const ReplicaContext& rc) const {
-    Receiver<T> in(gate->inlets(rc.info.index));
+    Receiver<T> in(gate->inlets(*rc.deployment, rc.info.index));
     while (!in.finished()) {
       if (in.poll(chain)) continue;
       idle(chain, in.take_dirty(), rc, [&] { return in.any_ready(); });

@@ -32,8 +32,8 @@ struct ZipSource {
 
   template <class Chain>
   void run(Chain& chain, const core::ReplicaContext& rc) const {
-    core::Receiver<A> lin(left->inlets(rc.info.index));
-    core::Receiver<B> rin(right->inlets(rc.info.index));
+    core::Receiver<A> lin(left->inlets(*rc.deployment, rc.info.index));
+    core::Receiver<B> rin(right->inlets(*rc.deployment, rc.info.index));
     std::deque<A> lq;
     std::deque<B> rq;
     Queue<A> lsink{&lq};

@@ -21,18 +21,48 @@
 
 namespace renoir::test {
 
-/// Fixture of the tests run at parallelism 1, 2 and 4 (RuntimeConfig::local(n)).
-class Par : public ::testing::TestWithParam<std::size_t> {
+/// Where a parametrized test runs: `local(n)`, or simulated hosts with the given cores each
+/// (every host its own replicas, batches serialized through an in-memory network).
+struct Topology {
+  std::size_t local = 0;           ///< replicas per unlimited block when local
+  std::vector<std::size_t> hosts;  ///< cores per simulated host, when not local
+
+  std::size_t replicas() const {
+    std::size_t n = local;
+    for (std::size_t c : hosts) n += c;
+    return n;
+  }
+  RuntimeConfig config() const { return hosts.empty() ? RuntimeConfig::local(local) : RuntimeConfig::simulated(hosts); }
+};
+
+inline void PrintTo(const Topology& t, std::ostream* os) {
+  if (t.hosts.empty()) {
+    *os << "local(" << t.local << ")";
+    return;
+  }
+  *os << "simulated hosts with cores {";
+  for (std::size_t i = 0; i < t.hosts.size(); ++i) *os << (i ? ", " : "") << t.hosts[i];
+  *os << "}";
+}
+
+/// Fixture of the tests run at parallelism 1, 2 and 4, and on 2 hosts (2 + 1 cores).
+class Par : public ::testing::TestWithParam<Topology> {
  protected:
-  std::size_t n() const { return GetParam(); }
-  RuntimeConfig config() const { return RuntimeConfig::local(GetParam()); }
+  /// Replicas of an unlimited block.
+  std::size_t n() const { return GetParam().replicas(); }
+  RuntimeConfig config() const { return GetParam().config(); }
   StreamContext context() const { return StreamContext(config()); }
 };
 
-#define RENOIR_PAR_SUITE(Suite)                                                                      \
-  class Suite : public ::renoir::test::Par {};                                                       \
-  INSTANTIATE_TEST_SUITE_P(Par, Suite, ::testing::Values(std::size_t{1}, std::size_t{2}, std::size_t{4}), \
-                           ::renoir::test::par_name)
+std::string topology_name(const ::testing::TestParamInfo<Topology>& info);
+
+#define RENOIR_PAR_SUITE(Suite)                                                                          \
+  class Suite : public ::renoir::test::Par {};                                                           \
+  INSTANTIATE_TEST_SUITE_P(Par, Suite,                                                                   \
+                           ::testing::Values(::renoir::test::Topology{1, {}}, ::renoir::test::Topology{2, {}}, \
+                                             ::renoir::test::Topology{4, {}},                            \
+                                             ::renoir::test::Topology{0, {2, 1}}),                       \
+                           ::renoir::test::topology_name)
 
 /// The value a sink gathered; fails the test (and returns an empty value) if there is none.
 template <class T>
@@ -60,6 +90,13 @@ std::string cat(const Parts&... parts) {
 }
 
 inline std::string par_name(const ::testing::TestParamInfo<std::size_t>& info) { return cat("local", info.param); }
+
+inline std::string topology_name(const ::testing::TestParamInfo<Topology>& info) {
+  if (info.param.hosts.empty()) return cat("local", info.param.local);
+  std::string name = "hosts";
+  for (std::size_t c : info.param.hosts) name += cat("_", c);
+  return name;
+}
 
 /// Counts of each element (a multiset that compares well in assertions).
 template <class Range>

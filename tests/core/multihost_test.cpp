@@ -1,81 +1,21 @@
-// Runs jobs as several simulated hosts in one process (one thread per host, an in-memory
-// network with credits), checking the distributed path of core: placement, channels,
+// Runs jobs as several hosts in one process (one thread per host, over the in-memory network,
+// the in-process transport and libfabric), checking the distributed path of core: placement, channels,
 // serialization and termination, against sequential computations.
 #include <renoir/renoir.hpp>
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
 #include <numeric>
 #include <random>
 #include <thread>
 
+#include <renoir/core/memory_network.hpp>
 #include <renoir/core/transport_network.hpp>
 #include <renoir/transport/fabric_transport.hpp>
 #include <renoir/transport/inprocess_transport.hpp>
 
 namespace {
-
-/// All hosts' mailboxes; `credits` bounds the messages in flight per (sender, receiver) pair.
-class MemoryFabric {
- public:
-  MemoryFabric(std::size_t hosts, std::size_t credits) : boxes_(hosts), in_flight_(hosts * hosts, 0), credits_(credits) {}
-
-  class Endpoint final : public renoir::core::Network {
-   public:
-    Endpoint(MemoryFabric& f, std::size_t host) : f_(f), host_(host) {}
-    void send(std::size_t to, std::uint32_t channel, std::vector<std::byte>&& bytes,
-              const renoir::core::RunState& run) override {
-      std::unique_lock lock(f_.mutex_);
-      auto& n = f_.in_flight_[host_ * f_.boxes_.size() + to];
-      while (n >= f_.credits_) {
-        if (run.cancelled()) throw renoir::core::Cancelled{};
-        f_.cv_.wait_for(lock, std::chrono::milliseconds(1));
-      }
-      ++n;
-      ++f_.sent_;
-      f_.boxes_[to].push_back({host_, channel, std::move(bytes)});
-      f_.cv_.notify_all();
-    }
-    bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override {
-      std::lock_guard lock(f_.mutex_);
-      auto& box = f_.boxes_[host_];
-      if (box.empty()) return false;
-      channel = box.front().channel;
-      bytes = std::move(box.front().bytes);
-      --f_.in_flight_[box.front().from * f_.boxes_.size() + host_];  // credit back to the sender
-      box.pop_front();
-      f_.cv_.notify_all();
-      return true;
-    }
-    void wait(std::chrono::microseconds timeout) override {
-      std::unique_lock lock(f_.mutex_);
-      f_.cv_.wait_for(lock, timeout, [&] { return !f_.boxes_[host_].empty(); });
-    }
-
-   private:
-    MemoryFabric& f_;
-    std::size_t host_;
-  };
-
-  std::size_t sent() const { return sent_; }
-
- private:
-  struct Packet {
-    std::size_t from;
-    std::uint32_t channel;
-    std::vector<std::byte> bytes;
-  };
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  std::vector<std::deque<Packet>> boxes_;
-  std::vector<std::size_t> in_flight_;
-  std::size_t credits_;
-  std::size_t sent_ = 0;
-};
 
 enum class Backend { memory, inprocess, fabric };
 
@@ -84,7 +24,7 @@ enum class Backend { memory, inprocess, fabric };
 template <class Build>
 auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build build) {
   const std::size_t n = cores.size();
-  MemoryFabric fabric(n, 4);
+  renoir::core::MemoryNetwork fabric(n, 4);
   auto hub = std::make_shared<renoir::transport::InProcessHub>();
   static std::mt19937 rng(std::random_device{}());
   const int base_port = 20000 + static_cast<int>(rng() % 20000);
@@ -104,8 +44,7 @@ auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build bui
         exec.host_cores = cores;
         exec.this_host = h;
         if (backend == Backend::memory) {
-          MemoryFabric::Endpoint ep(fabric, h);
-          exec.network = &ep;
+          exec.network = &fabric.endpoint(h);
           ctxs[h]->execute_blocking(exec);
           return;
         }
@@ -176,7 +115,7 @@ TEST_P(MultiHost, ShuffleOfStringsKeepsEveryItem) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Hosts, MultiHost,
-                         ::testing::Combine(::testing::Values(Backend::memory, Backend::inprocess),
+                         ::testing::Combine(::testing::Values(Backend::memory, Backend::inprocess, Backend::fabric),
                                             ::testing::Values(std::vector<std::size_t>{1, 1},
                                                               std::vector<std::size_t>{2, 1},
                                                               std::vector<std::size_t>{1, 2, 1})));
