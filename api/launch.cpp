@@ -72,6 +72,13 @@ void inject_faults(std::size_t host) {
   }).detach();
 }
 
+bool is_loopback(const std::string& address) {
+  return address.rfind("127.", 0) == 0 || address == "localhost" || address == "::1" || address == "[::1]";
+}
+
+/// Whether two configured hosts are certainly the same machine.
+bool same_machine(const std::string& a, const std::string& b) { return a == b || (is_loopback(a) && is_loopback(b)); }
+
 }  // namespace
 
 int launch_job(const topology::ClusterConfig& cluster) {
@@ -137,12 +144,11 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   for (const auto& h : hosts) exec.host_cores.push_back(h.num_cores);
   exec.this_host = worker.host;
   exec.network = &network;
-  // Hosts that share an address share a machine: give each its own cores.
+  // Hosts on the same machine (same address, or both loopback) get cores of their own.
   for (std::size_t h = 0; h < worker.host; ++h)
-    if (hosts[h].address == hosts[worker.host].address) exec.core_offset += hosts[h].num_cores;
+    if (same_machine(hosts[h].address, hosts[worker.host].address)) exec.core_offset += hosts[h].num_cores;
   core::execute(graph, exec);
-  if (!fabric.flush(std::chrono::seconds(30)))
-    throw std::runtime_error("renoir worker: messages to other hosts were still in flight after 30 s");
+  network.finish(hosts.size(), worker.host, std::chrono::seconds(60));
 }
 
 }  // namespace renoir::detail

@@ -17,15 +17,28 @@ void TransportNetwork::send(std::size_t host, std::uint32_t channel, std::vector
   }
 }
 
-bool TransportNetwork::try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) {
-  if (next_ == batch_.size()) {
-    batch_.clear();
-    next_ = 0;
-    if (t_.poll(batch_, 64) == 0) return false;
+bool TransportNetwork::next_message(transport::Message*& m) {
+  for (;;) {
+    if (next_ == batch_.size()) {
+      batch_.clear();
+      next_ = 0;
+      if (t_.poll(batch_, 64) == 0) return false;
+    }
+    m = &batch_[next_++];
+    if (m->channel != kFinishedChannel) return true;
+    if (finished_.size() <= m->source) finished_.resize(m->source + 1, false);
+    if (!finished_[m->source]) {
+      finished_[m->source] = true;
+      ++finished_count_;
+    }
   }
-  channel = batch_[next_].channel;
-  bytes = std::move(batch_[next_].payload);
-  ++next_;
+}
+
+bool TransportNetwork::try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) {
+  transport::Message* m = nullptr;
+  if (!next_message(m)) return false;
+  channel = m->channel;
+  bytes = std::move(m->payload);
   return true;
 }
 
@@ -35,6 +48,32 @@ void TransportNetwork::wait(std::chrono::microseconds timeout) {
   next_ = 0;
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(timeout);
   t_.wait(batch_, ms, 64);
+}
+
+void TransportNetwork::finish(std::size_t hosts, std::size_t self, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (std::size_t h = 0; h < hosts; ++h)
+    if (h != self) t_.send(static_cast<transport::PeerId>(h), kFinishedChannel, 0, {}, timeout);
+  transport::Message* m = nullptr;
+  while (finished_count_ < hosts - 1) {
+    if (next_message(m))
+      throw std::runtime_error("renoir worker: data on channel " + std::to_string(m->channel) +
+                               " arrived after this host finished");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("renoir worker: the other hosts did not finish within " +
+                               std::to_string(timeout.count() / 1000) + " s");
+    wait(std::chrono::milliseconds(1));
+  }
+  // Keep reading for a moment: a socket closed with unread data (late credits) is reset, and a
+  // reset can drop what the peer has not read yet, such as our own "finished".
+  const auto linger = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+  while (std::chrono::steady_clock::now() < linger) {
+    while (next_message(m)) {
+    }
+    t_.flush(std::chrono::milliseconds(5));
+  }
+  if (!t_.flush(std::chrono::milliseconds(std::max<long>(1000, timeout.count()))))
+    throw std::runtime_error("renoir worker: messages to other hosts were still in flight at the end");
 }
 
 }  // namespace renoir::core

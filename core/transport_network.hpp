@@ -18,10 +18,22 @@ class TransportNetwork final : public Network {
   bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override;
   void wait(std::chrono::microseconds timeout) override;
 
+  /// End of this process's part of the job: tells every other host, then waits until every
+  /// other host said the same, and until what we sent has left. A host's last batches reach
+  /// their receivers before its "finished" (order is kept per pair), so no process exits while
+  /// another may still need data from it. Throws std::runtime_error after `timeout`.
+  void finish(std::size_t hosts, std::size_t self, std::chrono::milliseconds timeout);
+
  private:
+  /// Channel of the end-of-job messages; data channels are allocated from 0 upwards.
+  static constexpr std::uint32_t kFinishedChannel = 0xffffffffu;
+
+  bool next_message(transport::Message*& m);
   transport::Transport& t_;
   std::vector<transport::Message> batch_;  // received, not yet handed out (network thread only)
   std::size_t next_ = 0;
+  std::vector<bool> finished_;  // hosts that told us they finished
+  std::size_t finished_count_ = 0;
 };
 
 }  // namespace renoir::core

@@ -27,8 +27,10 @@ constexpr std::size_t kLargeBuffer = 256 * 1024;
 constexpr std::size_t kMaxLargeBuffers = 16;
 // fi_send tries before wire_send reports "again" (each try first drives progress).
 constexpr int kSendTries = 64;
-// wire_wait spins (yielding) this many rounds before it starts sleeping.
-constexpr unsigned kSpinRounds = 2000;
+// wire_wait spins (yielding) this many rounds before it starts sleeping: a waiting thread must
+// not take a core from the replicas that compute (each round also drives progress, which costs
+// system calls with the tcp provider).
+constexpr unsigned kSpinRounds = 64;
 
 // libfabric hands our fi_context2 back as op_context. OpContext is standard-layout with the
 // context as its only member, so a pointer to it and to its context are interconvertible.
@@ -378,8 +380,7 @@ void FabricTransport::wire_wait(Clock::time_point until, unsigned round) {
   }
   auto now = Clock::now();
   if (now < until)
-    std::this_thread::sleep_for(
-        std::min<Clock::duration>(until - now, std::chrono::microseconds(100)));
+    std::this_thread::sleep_for(std::min<Clock::duration>(until - now, std::chrono::microseconds(50)));
 }
 
 }  // namespace renoir::transport

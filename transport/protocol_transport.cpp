@@ -9,7 +9,7 @@ namespace renoir::transport::detail {
 namespace {
 
 // How often connect_all() repeats a hello that got no proof back (the peer may start later).
-constexpr auto kHelloRetry = std::chrono::milliseconds(100);
+constexpr auto kHelloRetry = std::chrono::milliseconds(20);
 // Kept errors; more are counted only, so a misbehaving peer cannot grow memory.
 constexpr std::size_t kMaxErrors = 256;
 // try_send() drives progress once per this many sends (and whenever it lacks credit).

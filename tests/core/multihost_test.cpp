@@ -61,7 +61,7 @@ auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build bui
         renoir::core::TransportNetwork net(*t);
         exec.network = &net;
         ctxs[h]->execute_blocking(exec);
-        EXPECT_TRUE(t->flush(std::chrono::seconds(10))) << "host " << h << " could not flush";
+        net.finish(n, h, std::chrono::seconds(10));
       } catch (...) {
         errors[h] = std::current_exception();
       }

@@ -16,7 +16,7 @@ ok() { passed=$((passed + 1)); echo "ok: $1"; }
 bad() { failed=$((failed + 1)); echo "FAILED: $1"; }
 cleanup() {
   bash "$src/tools/loopback_cluster.sh" stop "$cluster" >/dev/null 2>&1
-  pkill -9 -f "$cluster/remote" 2>/dev/null
+  for pid in $(workers); do kill -9 "$pid" 2>/dev/null; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -30,9 +30,16 @@ config=$(bash "$src/tools/loopback_cluster.sh" start "$cluster" 2 1 "$ssh_port" 
   bad "loopback cluster did not start"; echo "$passed passed, $failed failed"; exit 1; }
 
 strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
+workers() {  # PIDs of processes running an executable uploaded into the cluster's remote_dir
+  for exe in /proc/[0-9]*/exe; do
+    case "$(readlink "$exe" 2>/dev/null)" in
+      "$cluster/remote/"*) pid=${exe#/proc/}; echo "${pid%/exe}" ;;
+    esac
+  done
+}
 no_leftover() {  # every worker process gone within 5 s
   for _ in $(seq 50); do
-    pgrep -f "$cluster/remote" >/dev/null || return 0
+    [ -z "$(workers)" ] && return 0
     sleep 0.1
   done
   return 1
@@ -76,7 +83,7 @@ expect_failure() {  # description, stderr regex, command...
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ "$took" -le 10 ] && grep -Eq -e "$pattern" "$tmp/f.err" && no_leftover; then
     ok "$what (exit $rc in ${took}s)"
   else
-    bad "$what: exit $rc in ${took}s, leftover: $(pgrep -f "$cluster/remote" | tr '\n' ' '), stderr: $(head -3 "$tmp/f.err")"
+    bad "$what: exit $rc in ${took}s, leftover: $(workers | tr '\n' ' '), stderr: $(head -3 "$tmp/f.err")"
   fi
 }
 
@@ -99,6 +106,21 @@ expect_failure "a malformed config" "malformed\.toml:4:[0-9]+: .*num_cores" \
 
 expect_failure "a data-plane peer without the secret" "(secret|authenticat)" \
   env RENOIR_FAULT_BAD_SECRET_HOST=1 "$build/examples/wordcount" --remote "$config" "$tmp/corpus.txt"
+
+# Ctrl-C on the launcher stops every worker.
+"$build/tests/distributed/shuffle_job" --remote "$config" 400000000 > /dev/null 2> "$tmp/int.err" &
+launcher=$!
+for _ in $(seq 100); do [ "$(workers | wc -l)" -ge 2 ] && break; sleep 0.1; done
+start=$SECONDS
+kill -INT "$launcher"
+wait "$launcher"
+rc=$?
+took=$((SECONDS - start))
+if [ "$rc" -ne 0 ] && [ "$took" -le 10 ] && no_leftover; then
+  ok "Ctrl-C on the launcher stops every worker (exit $rc in ${took}s)"
+else
+  bad "Ctrl-C: exit $rc in ${took}s, leftover: $(workers | tr '\n' ' ')"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
