@@ -505,8 +505,7 @@ void SshSession::authenticate(milliseconds timeout) {
        std::to_string(tried) + " ssh-agent identities");
 }
 
-_LIBSSH2_CHANNEL* SshSession::exec(const std::string& command, milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
+_LIBSSH2_CHANNEL* SshSession::open_channel(Clock::time_point deadline, bool cancellable) {
   LIBSSH2_CHANNEL* channel = nullptr;
   retry(
       [&] {
@@ -515,7 +514,13 @@ _LIBSSH2_CHANNEL* SshSession::exec(const std::string& command, milliseconds time
         int e = libssh2_session_last_errno(session_);
         return e == LIBSSH2_ERROR_EAGAIN ? e : -1;
       },
-      deadline, "opening a channel");
+      deadline, "opening a channel", cancellable);
+  return channel;
+}
+
+_LIBSSH2_CHANNEL* SshSession::exec(const std::string& command, milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  LIBSSH2_CHANNEL* channel = open_channel(deadline, true);
   if (channel == nullptr) fail("cannot start the worker: cannot open a channel: " + last_error());
   int rc = 0;
   try {
@@ -542,14 +547,7 @@ int SshSession::run_command(const std::string& command, milliseconds timeout) {
   LIBSSH2_CHANNEL* channel = nullptr;
   int status = -1;
   try {
-    retry(
-        [&] {
-          channel = libssh2_channel_open_session(session_);
-          if (channel != nullptr) return 0;
-          int e = libssh2_session_last_errno(session_);
-          return e == LIBSSH2_ERROR_EAGAIN ? e : -1;
-        },
-        deadline, "opening a channel", false);
+    channel = open_channel(deadline, false);
     if (channel == nullptr) return -1;
     int rc = retry(
         [&] {

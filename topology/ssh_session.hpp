@@ -72,6 +72,9 @@ class SshSession {
   bool remove_file(const std::string& path, std::chrono::milliseconds timeout);
   bool remove_dir(const std::string& path, std::chrono::milliseconds timeout);
 
+  /// Opens a session channel (null if the server refused); see retry() for `cancellable`.
+  _LIBSSH2_CHANNEL* open_channel(Clock::time_point deadline, bool cancellable);
+
   /// Opens a session channel and starts `command` on it.
   _LIBSSH2_CHANNEL* exec(const std::string& command, std::chrono::milliseconds timeout);
 

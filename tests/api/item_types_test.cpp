@@ -30,6 +30,19 @@ TEST_P(ItemTypes, BoolItemsCrossExchanges) {
   EXPECT_EQ(take(zipped), (std::vector<std::pair<bool, int>>{{true, 0}, {false, 1}, {true, 2}}));
 }
 
+/// On simulated hosts, items with no Serializer are refused before anything runs: checks that
+/// and returns true. Returns false on a local topology.
+bool refused_between_hosts(StreamContext& ctx, const Topology& topology) {
+  if (topology.hosts.empty()) return false;
+  try {
+    ctx.execute_blocking();
+    ADD_FAILURE() << "a job moving non-serializable items between hosts ran";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("Serializer"), std::string::npos) << e.what();
+  }
+  return true;
+}
+
 TEST_P(ItemTypes, MoveOnlyItems) {
   auto ctx = context();
   auto make = [](std::size_t index, std::size_t replicas) {
@@ -45,15 +58,7 @@ TEST_P(ItemTypes, MoveOnlyItems) {
                     .map([](std::unique_ptr<int> p) { return *p; })
                     .collect_vec();
   auto pointers = ctx.stream_par_iter(make).collect_vec();
-  if (!GetParam().hosts.empty()) {  // no Serializer for these items: refused before anything runs
-    try {
-      ctx.execute_blocking();
-      ADD_FAILURE() << "a job moving non-serializable items between hosts ran";
-    } catch (const std::logic_error& e) {
-      EXPECT_NE(std::string(e.what()).find("Serializer"), std::string::npos) << e.what();
-    }
-    return;
-  }
+  if (refused_between_hosts(ctx, GetParam())) return;
   ctx.execute_blocking();
   std::vector<int> expected;
   for (int x = 0; x < 2000; x += 2) expected.push_back(x);
@@ -80,15 +85,7 @@ TEST_P(ItemTypes, ItemsWithoutDefaultConstructor) {
   auto grouped = parts[0].group_by([](const NoDefault& n) { return n.value % 4; }).reduce([](NoDefault& a, NoDefault b) { a.value += b.value; }).collect_vec();
   auto sorted_out = parts[1].sorted().limit(3).collect_vec();
   auto total = parts[2].reduce([](NoDefault a, NoDefault b) { return NoDefault(a.value + b.value); }).collect_vec();
-  if (!GetParam().hosts.empty()) {  // no Serializer for these items: refused before anything runs
-    try {
-      ctx.execute_blocking();
-      ADD_FAILURE() << "a job moving non-serializable items between hosts ran";
-    } catch (const std::logic_error& e) {
-      EXPECT_NE(std::string(e.what()).find("Serializer"), std::string::npos) << e.what();
-    }
-    return;
-  }
+  if (refused_between_hosts(ctx, GetParam())) return;
   ctx.execute_blocking();
   std::map<int, int> expected;
   int sum = 0;
