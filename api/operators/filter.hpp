@@ -1,5 +1,6 @@
 // filter: keeps the items a predicate accepts.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 #include <utility>

@@ -1,5 +1,6 @@
 // filter_map / rich_filter_map: map to std::optional, keep the values.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 

@@ -1,5 +1,6 @@
 // flat_map / rich_flat_map / flatten: one item in, the elements of a range out.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <iterator>
 #include <type_traits>

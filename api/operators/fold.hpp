@@ -1,5 +1,6 @@
 // fold / fold_assoc: fold every item into one accumulator (sequentially, or per replica first).
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <optional>
 #include <utility>
 

@@ -1,9 +1,11 @@
 // group_by / key_by: pair items with a key; group_by also moves them to the key's replica.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 #include <utility>
 
+#include <renoir/api/operators/keyed_fold.hpp>
 #include <renoir/core/op_base.hpp>
 #include <renoir/core/routers.hpp>
 
@@ -16,14 +18,6 @@ struct KeyBy : core::Forward<Next> {
   void push(X&& x) {
     auto k = std::invoke(key, std::as_const(x));
     this->next.push(std::pair<decltype(k), std::remove_cvref_t<X>>(std::move(k), std::forward<X>(x)));
-  }
-};
-
-/// The key of a pair (routes keyed streams).
-struct PairKey {
-  template <class P>
-  const auto& operator()(const P& p) const {
-    return p.first;
   }
 };
 }  // namespace ops

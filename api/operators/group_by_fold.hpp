@@ -1,5 +1,6 @@
 // group_by_fold and its shorthands group_by_sum, group_by_count, group_by_avg.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
 #include <functional>
 #include <type_traits>

@@ -1,5 +1,6 @@
 // group_by_reduce and its shorthands group_by_min_element, group_by_max_element.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 #include <utility>

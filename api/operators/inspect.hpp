@@ -1,5 +1,6 @@
 // inspect: look at each item, pass it on unchanged.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 #include <utility>

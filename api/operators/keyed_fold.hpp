@@ -11,6 +11,14 @@
 
 namespace renoir::ops {
 
+/// The key of a pair (routes keyed streams).
+struct PairKey {
+  template <class P>
+  const auto& operator()(const P& p) const {
+    return p.first;
+  }
+};
+
 /// Per-key fold of the items of a plain stream, keyed by `key(item)`: the local half of
 /// group_by_fold. Emits (key, acc) pairs at the end of the stream (or of a round).
 template <class K, class Acc, class KeyFn, class F, class Next>

@@ -1,5 +1,6 @@
 // limit(n): at most n items, cut per replica first, then in one replica.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
 #include <utility>
 

@@ -1,5 +1,6 @@
 // map / rich_map: one item in, one item out.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 

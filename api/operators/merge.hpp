@@ -1,5 +1,6 @@
 // merge: the union of two streams of the same type, in a new block.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <renoir/core/routers.hpp>
 
 namespace renoir {

@@ -1,5 +1,6 @@
 // reduce / reduce_assoc: combine every item into one (sequentially, or per replica first).
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <optional>
 #include <utility>
 

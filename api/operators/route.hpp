@@ -1,5 +1,6 @@
 // route: sends each item to the first of several streams whose predicate accepts it.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <array>
 #include <cstddef>
 #include <functional>

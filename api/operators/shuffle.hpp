@@ -1,5 +1,6 @@
 // shuffle / broadcast / repartition_by / replication: move items into a new block.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
 #include <type_traits>
 

@@ -1,5 +1,6 @@
 // sorted_by / sorted: all items in one replica, sorted at the end of the stream.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <algorithm>
 #include <functional>
 #include <vector>

@@ -1,5 +1,6 @@
 // split(n): n streams, each receiving every item of this one.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
 #include <stdexcept>
 #include <vector>

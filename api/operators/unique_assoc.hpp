@@ -1,5 +1,6 @@
 // unique_assoc: drops duplicates, first per replica, then per hash partition.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <utility>
 
 #include <boost/unordered/unordered_flat_set.hpp>

@@ -1,5 +1,6 @@
 // zip: pairs the items of two streams in arrival order, per replica of a new block.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <deque>
 #include <utility>
 

@@ -1,5 +1,6 @@
 // collect_vec / collect<Container> / collect_count / collect_all: gather results for the caller.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
 #include <memory>
 #include <utility>

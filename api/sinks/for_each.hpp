@@ -1,5 +1,6 @@
 // for_each: calls a function on every item, on the replica holding it.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
 #include <functional>
 #include <type_traits>

@@ -1,5 +1,6 @@
 // write_csv: writes every item as a CSV row into one file.
 #pragma once
+#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
