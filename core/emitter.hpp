@@ -8,6 +8,7 @@
 #include <renoir/core/gate.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/routers.hpp>
+#include <renoir/core/ticker.hpp>
 
 namespace renoir::core {
 
@@ -22,6 +23,7 @@ class Emitter {
     router_.bind(rc.info);
     for (auto& b : buffers_) b.reserve(batch_);
     last_flush_ = std::chrono::steady_clock::now();
+    if (rc.batch_mode.timed()) ticks_ = &ticks();
   }
 
   template <class U>
@@ -33,7 +35,12 @@ class Emitter {
     } else {
       append(router_.route(item, n), std::forward<U>(item));
     }
-    if (max_delay_.count() > 0 && (++pushes_ & 1023) == 0) flush_if_due();
+    // A partial batch older than max_delay goes out: the clock is read only when the coarse
+    // millisecond ticker moved, not per item.
+    if (ticks_ && ticks_->load(std::memory_order_relaxed) != seen_tick_) {
+      seen_tick_ = ticks_->load(std::memory_order_relaxed);
+      flush_if_due();
+    }
   }
 
   void flush() {
@@ -90,7 +97,8 @@ class Emitter {
   Parker* self_;
   RunState* run_;
   std::vector<std::vector<T>> buffers_;
-  std::size_t pushes_ = 0;
+  const std::atomic<std::uint64_t>* ticks_ = nullptr;  // null unless the batch mode is timed
+  std::uint64_t seen_tick_ = 0;
   std::chrono::steady_clock::time_point last_flush_;
 };
 
