@@ -8,5 +8,6 @@ jobs=${JOBS:-$(nproc)}
 bash "$root/tools/setup.sh"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j "$jobs"
+cmake --build "$build" -j "$jobs" --target checkheaders  # every header compiles on its own
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
 bash "$root/tools/check_install.sh" "$build"
