@@ -87,10 +87,10 @@ int launch_job(const topology::ClusterConfig& cluster) {
   spec.args = own_arguments();
   spec.job_secret = random_secret();
   spec.config_toml = cluster.to_toml();
-  // Test-only fault switches travel to the workers (see inject_faults).
+  // Test-only fault switches and worker diagnostics travel to the workers.
   for (char** e = environ; *e; ++e) {
     const std::string var = *e;
-    if (var.rfind("RENOIR_FAULT_", 0) == 0) {
+    if (var.rfind("RENOIR_FAULT_", 0) == 0 || var.rfind("RENOIR_WORKER_", 0) == 0) {
       const auto eq = var.find('=');
       spec.env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
     }
@@ -134,9 +134,19 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   tc.secret = fault_on("RENOIR_FAULT_BAD_SECRET_HOST", worker.host) ? "not-the-job-secret" : *worker.secret;
   transport::FabricOptions options;
   options.provider = worker.cluster->fabric_provider;
+  // RENOIR_WORKER_TIMING=1: print how long each phase of this worker took (on stderr).
+  const bool timing = std::getenv("RENOIR_WORKER_TIMING") != nullptr;
+  const auto start = std::chrono::steady_clock::now();
+  auto phase = [&](const char* what) {
+    if (timing)
+      std::fprintf(stderr, "renoir worker %zu: %s at %.3f s\n", worker.host, what,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  };
   transport::FabricTransport fabric(std::move(tc), options);
+  phase("transport open");
   inject_faults(worker.host);
   fabric.connect_all(std::chrono::seconds(30));
+  phase("connected");
 
   core::TransportNetwork network(fabric);
   core::ExecutionConfig exec;
@@ -148,7 +158,9 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   for (std::size_t h = 0; h < worker.host; ++h)
     if (same_machine(hosts[h].address, hosts[worker.host].address)) exec.core_offset += hosts[h].num_cores;
   core::execute(graph, exec);
+  phase("job done");
   network.finish(hosts.size(), worker.host, std::chrono::seconds(60));
+  phase("finished");
 }
 
 }  // namespace renoir::detail
