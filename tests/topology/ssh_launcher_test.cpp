@@ -354,6 +354,23 @@ class SshLauncherTest : public ::testing::Test {
     return o;
   }
 
+  /// Starts `args` workers on both hosts (the last argument is their marker), waits until both
+  /// run, then requests a stop; returns the launch result and how long the stop took.
+  std::pair<LaunchResult, Clock::duration> start_then_stop(std::vector<std::string> args, Capture& cap,
+                                                           LaunchOptions o) const {
+    ClusterConfig cfg = config();
+    LaunchSpec s = spec(cfg, std::move(args));
+    std::atomic<bool> stop{false};
+    LaunchResult r;
+    std::thread launcher([&] { r = run_workers(cfg, s, stop, o); });
+    EXPECT_TRUE(cap.wait_for(LaunchEvent::worker_stdout, "nhosts=2", 2, 30s)) << cap.dump();
+    EXPECT_EQ(count_processes(s.args.back()), 2);
+    auto t0 = Clock::now();
+    stop = true;
+    launcher.join();
+    return {std::move(r), Clock::now() - t0};
+  }
+
   static inline std::string skip_;
   static inline std::string dir_;
   static inline uint16_t port_ = 0;
@@ -772,20 +789,10 @@ TEST_F(SshLauncherTest, ACrashStopsTheOtherWorkers) {
 }
 
 TEST_F(SshLauncherTest, StopRequestStopsEveryWorker) {
-  ClusterConfig cfg = config();
   std::string marker = unique_marker();
-  LaunchSpec s = spec(cfg, {"--mode=sleep", marker});
   Capture cap;
-  std::atomic<bool> stop{false};
-  LaunchResult r;
-  std::thread launcher([&] { r = run_workers(cfg, s, stop, options(cap)); });
-  bool started = cap.wait_for(LaunchEvent::worker_stdout, "nhosts=2", 2, 30s);
-  EXPECT_TRUE(started) << cap.dump();
-  EXPECT_EQ(count_processes(marker), 2);
-  auto t0 = Clock::now();
-  stop = true;
-  launcher.join();
-  EXPECT_LT(Clock::now() - t0, 5s);
+  auto [r, took] = start_then_stop({"--mode=sleep", marker}, cap, options(cap));
+  EXPECT_LT(took, 5s);
   EXPECT_EQ(r.status, kLaunchStoppedStatus) << cap.dump();
   for (const HostOutcome& h : r.hosts) {
     EXPECT_TRUE(h.stopped);
@@ -797,37 +804,21 @@ TEST_F(SshLauncherTest, StopRequestStopsEveryWorker) {
 TEST_F(SshLauncherTest, StopRequestReachesWorkersThatIgnoreStdin) {
   // No watchdog: only the SIGTERM sent through the channel (OpenSSH's "signal" request) or the
   // end of the session can stop it.
-  ClusterConfig cfg = config();
   std::string marker = unique_marker();
-  LaunchSpec s = spec(cfg, {"--mode=ignore-stdin", marker});
   Capture cap;
-  std::atomic<bool> stop{false};
-  LaunchResult r;
-  std::thread launcher([&] { r = run_workers(cfg, s, stop, options(cap)); });
-  EXPECT_TRUE(cap.wait_for(LaunchEvent::worker_stdout, "nhosts=2", 2, 30s)) << cap.dump();
-  auto t0 = Clock::now();
-  stop = true;
-  launcher.join();
-  EXPECT_LT(Clock::now() - t0, 8s);
+  auto [r, took] = start_then_stop({"--mode=ignore-stdin", marker}, cap, options(cap));
+  EXPECT_LT(took, 8s);
   EXPECT_NE(r.status, 0);
   EXPECT_TRUE(wait_processes(marker, 0, 5s)) << count_processes(marker) << " workers left";
 }
 
 TEST_F(SshLauncherTest, WorkersIgnoringSigtermAreKilled) {
-  ClusterConfig cfg = config();
   std::string marker = unique_marker();
-  LaunchSpec s = spec(cfg, {"--mode=stubborn", marker});
   Capture cap;
   LaunchOptions o = options(cap);
   o.stop_grace = 1s;
-  std::atomic<bool> stop{false};
-  LaunchResult r;
-  std::thread launcher([&] { r = run_workers(cfg, s, stop, o); });
-  EXPECT_TRUE(cap.wait_for(LaunchEvent::worker_stdout, "nhosts=2", 2, 30s)) << cap.dump();
-  auto t0 = Clock::now();
-  stop = true;
-  launcher.join();
-  EXPECT_LT(Clock::now() - t0, 8s);
+  auto [r, took] = start_then_stop({"--mode=stubborn", marker}, cap, o);
+  EXPECT_LT(took, 8s);
   EXPECT_EQ(r.status, kLaunchStoppedStatus) << cap.dump();
   for (const HostOutcome& h : r.hosts) EXPECT_EQ(h.status, 128 + SIGKILL) << cap.dump();
   EXPECT_TRUE(wait_processes(marker, 0, 5s)) << count_processes(marker) << " workers left";
