@@ -92,6 +92,7 @@ class Stream {
   /// Reduces per replica, then combines the partial results with the same function.
   template <class F> auto reduce_assoc(F f) const;
   /// Per-key fold: `local` per replica, shuffle by key, `global` combines partial results.
+  /// A key returned as std::string_view (a view into the item) is kept as std::string.
   template <class KeyFn, class Acc, class L, class G>
   auto group_by_fold(KeyFn key, Acc init, L local, G global) const;
   /// Per-key reduce with pre-aggregation.

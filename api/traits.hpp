@@ -6,6 +6,7 @@
 #include <optional>
 #include <ranges>
 #include <span>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
@@ -26,6 +27,19 @@ template <class T, std::size_t N>
 struct is_view<std::span<T, N>> : std::true_type {};
 template <class A, class B>
 struct is_view<std::pair<A, B>> : std::bool_constant<is_view<A>::value || is_view<B>::value> {};
+
+/// How a grouping key is stored: a std::string_view key (a view into the item) is stored as a
+/// std::string, and looked up without building one (see KeyMap).
+template <class K>
+struct owned_key {
+  using type = K;
+};
+template <>
+struct owned_key<std::string_view> {
+  using type = std::string;
+};
+template <class K>
+using owned_key_t = typename owned_key<K>::type;
 
 /// Anything a range-for can walk (vector, list, generator-like ranges).
 template <class R>

@@ -37,7 +37,7 @@ std::vector<std::pair<std::string, std::size_t>> engine_wordcount(const std::str
   renoir::StreamContext ctx(renoir::RuntimeConfig::local(threads));
   auto counts = ctx.stream_file(path)
                     .flat_map(examples::tokenize)
-                    .group_by_count([](std::string_view w) { return std::string(w); })
+                    .group_by_count([](std::string_view w) { return w; })
                     .collect_vec();
   ctx.execute_blocking();
   auto result = counts.get();

@@ -12,12 +12,13 @@
 namespace renoir {
 
 /// Local fold per replica, then the partial results move to the key's replica and are combined
-/// with `global(Acc&, Acc)`: only one pair per key and replica crosses the exchange.
+/// with `global(Acc&, Acc)`: only one pair per key and replica crosses the exchange. A key
+/// returned as std::string_view is stored as std::string, copied only when first seen.
 template <class T, class S, class O>
 template <class KeyFn, class Acc, class L, class G>
 auto Stream<T, S, O>::group_by_fold(KeyFn key, Acc init, L local, G global) const {
   static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: group_by_fold expects key(const T&) -> K");
-  using K = std::decay_t<std::invoke_result_t<KeyFn&, const T&>>;
+  using K = detail::owned_key_t<std::decay_t<std::invoke_result_t<KeyFn&, const T&>>>;
   using P = std::pair<K, Acc>;
   auto partial = this->template then<P>([key, init, local](auto next) {
     return ops::KeyedFoldBy<K, Acc, KeyFn, L, decltype(next)>{{std::move(next)}, key, init, local};

@@ -1,15 +1,32 @@
 // Grouped state shared by the keyed aggregations: a hash map from key to accumulator.
 #pragma once
+#include <cstddef>
 #include <functional>
+#include <string>
+#include <string_view>
+#include <type_traits>
 #include <optional>
 #include <utility>
 
+#include <boost/container_hash/hash.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <renoir/api/traits.hpp>
 #include <renoir/core/op_base.hpp>
 
 namespace renoir::ops {
+
+/// Hashes strings and string views alike, so a string-keyed map can be searched with a view.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return boost::hash<std::string_view>{}(s); }
+};
+
+/// The grouped state of the keyed operators: string keys accept string_view lookups.
+template <class K, class V>
+using KeyMap = std::conditional_t<std::is_same_v<K, std::string>,
+                                  boost::unordered_flat_map<std::string, V, StringHash, std::equal_to<>>,
+                                  boost::unordered_flat_map<K, V>>;
 
 /// The key of a pair (routes keyed streams).
 struct PairKey {
@@ -26,13 +43,13 @@ struct KeyedFoldBy : core::Forward<Next> {
   KeyFn key;
   Acc init;
   F f;
-  boost::unordered_flat_map<K, Acc> state{};
+  KeyMap<K, Acc> state{};
 
   template <class X>
   void push(X&& x) {
     auto&& k = std::invoke(key, std::as_const(x));
-    auto it = state.find(k);
-    if (it == state.end()) it = state.emplace(std::forward<decltype(k)>(k), init).first;
+    auto it = state.find(k);  // a string_view key finds a std::string without a copy
+    if (it == state.end()) it = state.emplace(K(std::forward<decltype(k)>(k)), init).first;
     detail::accumulate(f, it->second, std::forward<X>(x));
   }
   void restart() {
@@ -57,7 +74,7 @@ template <class K, class Acc, class F, class Next>
 struct KeyedFold : core::Forward<Next> {
   Acc init;
   F f;
-  boost::unordered_flat_map<K, Acc> state{};
+  KeyMap<K, Acc> state{};
 
   template <class P>
   void push(P&& kv) {
@@ -85,7 +102,7 @@ struct KeyedFold : core::Forward<Next> {
 template <class K, class V, class F, class Next>
 struct KeyedReduce : core::Forward<Next> {
   F f;
-  boost::unordered_flat_map<K, V> state{};
+  KeyMap<K, V> state{};
 
   template <class P>
   void push(P&& kv) {

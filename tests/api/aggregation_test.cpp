@@ -299,3 +299,27 @@ TEST_P(Aggregation, SortedThenLimit) {
 
 }  // namespace
 }  // namespace renoir::test
+
+namespace renoir::test {
+namespace {
+
+// A key returned as std::string_view (a view into the item) is stored as std::string: the
+// counts survive the items, whose buffers are reused by the file source.
+TEST_P(Aggregation, StringViewKeysAreStoredAsStrings) {
+  TempDir dir;
+  std::string text;
+  std::map<std::string, std::size_t> expected;
+  for (int i = 0; i < 5000; ++i) {
+    std::string word = "w" + std::to_string((i * 7919) % 263) + std::string(static_cast<std::size_t>(i % 23), 'x');
+    text += word + "\n";
+    ++expected[word];
+  }
+  const std::string path = dir.write("words.txt", text);
+  auto ctx = context();
+  auto out = ctx.stream_file(path).group_by_count([](const std::string& line) { return std::string_view(line); }).collect_vec();
+  ctx.execute_blocking();
+  EXPECT_EQ(to_map(take(out)), expected);
+}
+
+}  // namespace
+}  // namespace renoir::test
