@@ -87,6 +87,10 @@ int launch_job(const topology::ClusterConfig& cluster) {
   spec.args = own_arguments();
   spec.job_secret = random_secret();
   spec.config_toml = cluster.to_toml();
+  // Workers start in the directory of their uploaded executable; they move to the launcher's
+  // working directory when their host has it, so relative input paths mean the same thing
+  // on a shared file system (and on loopback test clusters).
+  if (char cwd[4096]; ::getcwd(cwd, sizeof cwd)) spec.env.emplace_back("RENOIR_LAUNCH_CWD", cwd);
   // Test-only fault switches and worker diagnostics travel to the workers.
   for (char** e = environ; *e; ++e) {
     const std::string var = *e;
@@ -115,6 +119,7 @@ const WorkerIdentity* worker_identity(const std::string& config_name) {
   if (!host) throw std::runtime_error("renoir worker: RENOIR_HOST_ID is not set");
   auto handshake = topology::read_launcher_handshake();
   topology::start_stdin_watchdog();
+  if (const char* cwd = std::getenv("RENOIR_LAUNCH_CWD")) (void)::chdir(cwd);  // stays put if absent
   WorkerIdentity w;
   w.cluster = std::make_shared<const topology::ClusterConfig>(
       topology::ClusterConfig::parse_string(handshake.config_toml, config_name));
