@@ -50,27 +50,20 @@ void write_file(const std::string& path, const std::string& text) { std::ofstrea
 // Runs a shell command of the test (ssh-keygen), quietly; true if it succeeded.
 bool run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
-bool can_bind(const std::string& addr, uint16_t port) {
+// Tries `op` (::bind or ::connect) with a fresh TCP socket on addr:port; true if it succeeded.
+bool try_socket(const std::string& addr, uint16_t port, int (*op)(int, const sockaddr*, socklen_t)) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
   sa.sin_port = htons(port);
   ::inet_pton(AF_INET, addr.c_str(), &sa.sin_addr);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  bool ok = op(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
   ::close(fd);
   return ok;
 }
 
-bool can_connect(const std::string& addr, uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in sa{};
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  ::inet_pton(AF_INET, addr.c_str(), &sa.sin_addr);
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
-  ::close(fd);
-  return ok;
-}
+bool can_bind(const std::string& addr, uint16_t port) { return try_socket(addr, port, ::bind); }
+bool can_connect(const std::string& addr, uint16_t port) { return try_socket(addr, port, ::connect); }
 
 // Processes (other than this one) whose command line contains `marker`.
 int count_processes(const std::string& marker) {
