@@ -5,11 +5,21 @@
 // transport calls only five exported libfabric functions (everything else goes through the
 // ops tables of the objects they return), so this file defines those five and forwards them
 // to the library opened with dlopen() the first time one is called.
+//
+// libpsm2 (a dependency of Debian's libfabric) installs, from its library constructor, handlers
+// for SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGINT and SIGTERM that write "<prog>.80s-<pid>,<host>.btr"
+// into the working directory and exit(1): a crash would litter the user's directory and no
+// longer look like a crash to the launcher, and Ctrl-C would skip our own handlers. Its switch
+// HFI_NO_BACKTRACE (read only by that constructor) is set before dlopen() unless the user set
+// it, and any handler the load changed anyway is put back.
 #include <dlfcn.h>
 #include <rdma/fabric.h>
 #include <rdma/fi_errno.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -28,7 +38,16 @@ const Fabric& fabric() {
   static Fabric f;
   static std::once_flag once;
   std::call_once(once, [] {
+    setenv("HFI_NO_BACKTRACE", "1", 0);
+    constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGINT, SIGTERM, SIGFPE};
+    struct sigaction before[std::size(kSignals)];
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], nullptr, &before[i]);
     void* lib = dlopen("libfabric.so.1", RTLD_NOW | RTLD_LOCAL);
+    for (std::size_t i = 0; i < std::size(kSignals); ++i) {
+      struct sigaction now {};
+      sigaction(kSignals[i], nullptr, &now);
+      if (now.sa_handler != before[i].sa_handler) sigaction(kSignals[i], &before[i], nullptr);
+    }
     if (!lib) {
       const char* why = dlerror();
       throw std::runtime_error(std::string("cannot load libfabric (libfabric.so.1): ") + (why ? why : "unknown error") +

@@ -1,20 +1,19 @@
 // The libfabric backend: RDM endpoint setup, pre-posted receives, send buffers, CQ progress.
 #include "renoir/transport/fabric_transport.hpp"
 
-#include <fcntl.h>
 #include <rdma/fi_cm.h>
 #include <rdma/fi_errno.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 
 #include "renoir/transport/fabric_resources.hpp"
+#include "renoir/transport/shm_claim.hpp"
 
 namespace renoir::transport {
 namespace {
@@ -64,6 +63,8 @@ struct FabricTransport::Impl {
   bool have_source = false;  // the CQ reports who sent each message
   bool need_mr = false;      // FI_MR_LOCAL: buffers must be registered
   std::uint64_t next_key = 1;
+  // shm: our claim on our address, released after everything below is closed.
+  std::optional<detail::ShmClaim> shm_claim;
   FidPtr<fid_fabric> fabric;
   FidPtr<fid_domain> domain;
   // Operations own (registered) buffers: declared after the domain, so their registrations
@@ -81,13 +82,14 @@ struct FabricTransport::Impl {
   std::vector<std::vector<std::byte>> peer_name;  // resolved fabric address of each peer
   std::vector<fi_addr_t> peer_addr;               // FI_ADDR_NOTAVAIL until inserted
   std::unordered_map<fi_addr_t, PeerId> peer_of;
-  bool lazy_insert = false;  // shm: insert a peer only once its region exists (see below)
+  bool shm = false;  // insert a peer only once it owns its address (see shm_claim.hpp)
 
   Impl(FabricTransport& o, FabricOptions opts) : owner(o), options(std::move(opts)) {}
 
   void open();
   void resolve_peers(const fi_info& hints);
-  bool ensure_inserted(PeerId p);
+  /// Inserts peer p into the AV if it is not yet; false with the reason if it cannot be now.
+  bool ensure_inserted(PeerId p, std::string& why);
   void register_buffer(Op& op, std::uint64_t access) {
     if (!need_mr) return;
     op.mr = detail::register_memory(*domain, op.buf.get(), op.capacity, access, next_key++);
@@ -137,7 +139,9 @@ void FabricTransport::Impl::open() {
     throw TransportError(where + ": max_message_size " + std::to_string(owner.max_message_size()) +
                          " exceeds the provider's limit of " +
                          std::to_string(info->ep_attr->max_msg_size - detail::kHeaderSize));
+  shm = provider == "shm";
   try {
+    if (shm) shm_claim.emplace(detail::shm_region_name(info->src_addr, info->src_addrlen));
     fabric = detail::open_fabric(*info);
     domain = detail::open_domain(*fabric, *info);
     cq = detail::open_cq(*domain, info->rx_attr->size + info->tx_attr->size);
@@ -146,6 +150,7 @@ void FabricTransport::Impl::open() {
     detail::check_fabric(fi_ep_bind(ep.get(), &cq->fid, FI_TRANSMIT | FI_RECV), "fi_ep_bind(cq)");
     detail::check_fabric(fi_ep_bind(ep.get(), &av->fid, 0), "fi_ep_bind(av)");
     detail::check_fabric(fi_enable(ep.get()), "fi_enable");
+    if (shm) shm_claim->mark_ready();
   } catch (const TransportError& e) {
     throw TransportError(where + ": " + e.what());
   }
@@ -166,7 +171,6 @@ void FabricTransport::Impl::open() {
 // Every peer's fabric address follows from its configured host:port: resolve it as a
 // destination with the same provider. Peers go into the AV now, except with shm (lazily).
 void FabricTransport::Impl::resolve_peers(const fi_info& hints) {
-  lazy_insert = provider == "shm";
   for (PeerId p = 0; p < owner.num_peers(); ++p) {
     const PeerAddress& a = owner.peer_addresses()[p];
     detail::InfoPtr dest;
@@ -179,32 +183,36 @@ void FabricTransport::Impl::resolve_peers(const fi_info& hints) {
     peer_name.emplace_back(raw, raw + dest->dest_addrlen);
     peer_addr.push_back(FI_ADDR_NOTAVAIL);
   }
-  if (lazy_insert) return;
+  if (shm) return;
+  std::string why;
   for (PeerId p = 0; p < owner.num_peers(); ++p)
-    if (p != owner.self() && !ensure_inserted(p))
-      throw TransportError(where + ": fi_av_insert of " + owner.describe(p) + " failed");
+    if (p != owner.self() && !ensure_inserted(p, why))
+      throw TransportError(where + ": " + owner.describe(p) + ": " + why);
 }
 
-// libfabric 1.17's shm gives a peer whose shared-memory region does not exist yet an AV slot
-// that the next insertion reuses, so later frames go to the wrong peer. Its region is named
-// after the address ("fi_ns://127.0.0.1:9000" -> /dev/shm/127.0.0.1:9000): insert a peer only
-// once that exists; until then sends to it fail like a refused connection and are retried.
-bool FabricTransport::Impl::ensure_inserted(PeerId p) {
+// With shm, a peer goes into the AV only once it owns its address and its region is ready:
+// libfabric 1.17 keeps a name it could not map as a NULL region, which crashes its progress
+// engine when that peer connects (see shm_claim.hpp). Until then, sends to it fail like a
+// refused connection and are retried.
+bool FabricTransport::Impl::ensure_inserted(PeerId p, std::string& why) {
   if (peer_addr[p] != FI_ADDR_NOTAVAIL) return true;
   const auto& name = peer_name[p];
-  if (lazy_insert) {
-    std::string text(reinterpret_cast<const char*>(name.data()), name.size());
-    text = text.c_str();  // drop the terminating NUL
-    if (auto scheme = text.find("://"); scheme != std::string::npos) text.erase(0, scheme + 3);
-    int fd = shm_open(text.c_str(), O_RDONLY, 0);
-    if (fd < 0) return false;
-    close(fd);
+  if (shm) {
+    const std::string region = detail::shm_region_name(name.data(), name.size());
+    if (detail::shm_closed_in_this_process(region)) {
+      why = "an endpoint of this process used that shm address before, and libfabric's shm "
+            "cannot tell the two apart (use another port)";
+      return false;
+    }
+    if (!detail::shm_peer_ready(region)) {
+      why = "nobody is listening at " + owner.address(p);
+      return false;
+    }
   }
   fi_addr_t addr = FI_ADDR_NOTAVAIL;
   int rc = fi_av_insert(av.get(), name.data(), 1, &addr, 0, nullptr);
   if (rc != 1 || addr == FI_ADDR_NOTAVAIL) {
-    owner.add_error(where + ": fi_av_insert of " + owner.describe(p) +
-                    " failed: " + detail::fabric_error_text(rc < 0 ? rc : -FI_EINVAL));
+    why = "fi_av_insert failed: " + detail::fabric_error_text(rc < 0 ? rc : -FI_EINVAL);
     return false;
   }
   peer_addr[p] = addr;
@@ -334,8 +342,8 @@ const std::string& FabricTransport::provider_name() const { return impl_->provid
 auto FabricTransport::wire_send(PeerId to, const detail::FrameHeader& header,
                                 std::span<const std::byte> payload) -> WireStatus {
   Impl& im = *impl_;
-  if (!im.ensure_inserted(to)) {
-    on_send_error(to, header.type, "nobody is listening at " + address(to));
+  if (std::string why; !im.ensure_inserted(to, why)) {
+    on_send_error(to, header.type, why);
     return WireStatus::sent;
   }
   const std::size_t len = detail::kHeaderSize + payload.size();

@@ -40,10 +40,12 @@ using FabricShmBackend = FabricBackend<kShm>;
 
 // ---- helpers ---------------------------------------------------------------------------
 
-// A random port base in [20000, 60000), printed so a failure can be replayed.
+// A port base in [20000, 60000): random at first, then the next one, so that no address is
+// used twice in one process (libfabric's shm cannot reopen an address in-process, see
+// transport/shm_claim.hpp) while parallel test processes rarely meet.
 std::uint16_t random_port_base() {
-  static std::mt19937 rng(std::random_device{}());
-  return static_cast<std::uint16_t>(20000 + 10 * (rng() % 4000));
+  static std::uint32_t next = std::random_device{}() % 4000;
+  return static_cast<std::uint16_t>(20000 + 10 * (next++ % 4000));
 }
 
 std::vector<std::string> loopback_addresses(std::size_t n, std::uint16_t base) {
