@@ -137,6 +137,8 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   for (const auto& h : hosts) tc.peers.push_back(h.address + ":" + std::to_string(h.base_port));
   tc.self = static_cast<transport::PeerId>(worker.host);
   tc.secret = fault_on("RENOIR_FAULT_BAD_SECRET_HOST", worker.host) ? "not-the-job-secret" : *worker.secret;
+  tc.heartbeat_interval = std::chrono::milliseconds(worker.cluster->heartbeat_interval_ms);
+  tc.peer_timeout = std::chrono::milliseconds(worker.cluster->peer_timeout_ms);
   transport::FabricOptions options;
   options.provider = worker.cluster->fabric_provider;
   // RENOIR_WORKER_TIMING=1: print how long each phase of this worker took (on stderr).
@@ -150,7 +152,7 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   transport::FabricTransport fabric(std::move(tc), options);
   phase("transport open");
   inject_faults(worker.host);
-  fabric.connect_all(std::chrono::seconds(30));
+  fabric.connect_all(std::chrono::milliseconds(worker.cluster->connect_timeout_ms));
   phase("connected");
 
   core::TransportNetwork network(fabric);
@@ -159,6 +161,7 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   for (const auto& h : hosts) exec.host_cores.push_back(h.num_cores);
   exec.this_host = worker.host;
   exec.network = &network;
+  if (worker.cluster->stall_timeout_ms) exec.stall_timeout = std::chrono::milliseconds(*worker.cluster->stall_timeout_ms);
   // Hosts on the same machine (same address, or both loopback) get cores of their own.
   for (std::size_t h = 0; h < worker.host; ++h)
     if (same_machine(hosts[h].address, hosts[worker.host].address)) exec.core_offset += hosts[h].num_cores;

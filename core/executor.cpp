@@ -7,6 +7,9 @@
 
 #include <atomic>
 #include <climits>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <ctime>
@@ -17,6 +20,7 @@
 #include <renoir/core/deployment.hpp>
 #include <renoir/core/memory_network.hpp>
 #include <renoir/core/replica.hpp>
+#include <renoir/core/stall_watchdog.hpp>
 #include <renoir/topology/hardware.hpp>
 #include <renoir/topology/placement.hpp>
 
@@ -52,14 +56,37 @@ void detail::set_this_replica(const ReplicaInfo* info) noexcept { current_replic
 
 namespace {
 
+/// "2 busy, 1 waiting, 0 done of 3 replicas": what this host's replicas are doing.
+std::string activity_summary(const std::vector<const Activity*>& replicas) {
+  std::size_t busy = 0, waiting = 0, done = 0;
+  for (const Activity* a : replicas) {
+    switch (a->get()) {
+      case Activity::running: ++busy; break;
+      case Activity::waiting: ++waiting; break;
+      case Activity::done: ++done; break;
+    }
+  }
+  return std::to_string(busy) + " busy, " + std::to_string(waiting) + " waiting, " + std::to_string(done) +
+         " done of " + std::to_string(replicas.size()) + " replicas";
+}
+
 /// Feeds the rings of remote channels from the network. It is the single producer of those
 /// rings; when a ring is full it keeps the message and stops reading the network, so that the
-/// remote sender runs out of credit instead of this process buffering without bound.
-void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done) {
+/// remote sender runs out of credit instead of this process buffering without bound. It runs
+/// for every job with a network, inboxes or not: its calls drive the transport's progress,
+/// heartbeats included, and notice a lost peer.
+void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
+                    const std::vector<const Activity*>& replicas) {
   constexpr std::size_t kMaxWaiting = 64;
+  constexpr auto kStatusEvery = std::chrono::milliseconds(200);
   std::uint32_t channel = 0;
   std::vector<std::byte> bytes;
+  auto next_status = std::chrono::steady_clock::now();
   while (!done.load(std::memory_order_acquire) && !run.cancelled()) {
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_status) {
+      d.network()->report_status("running: " + activity_summary(replicas));
+      next_status = now + kStatusEvery;
+    }
     std::size_t waiting = 0;
     for (auto& [id, inbox] : d.inboxes()) waiting += inbox->drain();
     bool progressed = false;
@@ -82,8 +109,14 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done)
 struct HostRun {
   std::unique_ptr<Deployment> deployment;
   std::vector<std::thread> threads;
+  std::vector<const Activity*> activities;                // of threads[i]
+  std::vector<std::pair<std::size_t, std::size_t>> ids;  // (block, replica) of threads[i]
   std::thread network_thread;
   std::atomic<bool> done{false};
+  // Replica threads that returned, so that join_host() can tell them from stuck ones.
+  std::mutex exit_mutex;
+  std::condition_variable exit_cv;
+  std::size_t exited = 0;
 };
 
 std::unique_ptr<Deployment> deploy(const JobGraph& graph, const ExecutionConfig& config) {
@@ -111,7 +144,8 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
       // Replica i on core i, so that a forward edge between equal blocks stays on one core.
       const std::size_t core = config.core_offset + d.placement(b, r).core;
       try {
-        host.threads.emplace_back([&graph, &run, rc, core, pin = config.pin]() mutable {
+        host.threads.emplace_back([&graph, &run, &host, rc, core, pin = config.pin]() mutable {
+          current_activity = &rc.parker->activity;
           try {
             if (pin) rc.info.core = topology::pin_current_thread(core);
             detail::set_this_replica(&rc.info);
@@ -122,16 +156,23 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
             run.fail(std::current_exception());
           }
           detail::set_this_replica(nullptr);
+          rc.parker->activity.set(Activity::done);
+          current_activity = nullptr;
+          std::lock_guard lock(host.exit_mutex);
+          ++host.exited;
+          host.exit_cv.notify_all();
         });
+        host.activities.push_back(&rc.parker->activity);
+        host.ids.emplace_back(b, r);
       } catch (...) {  // out of threads: stop what runs, then report
         run.fail(std::current_exception());
       }
     }
   }
-  if (d.has_inboxes()) {
+  if (d.network()) {
     host.network_thread = std::thread([&d, &run, &host] {
       try {
-        deliver_remote(d, run, host.done);
+        deliver_remote(d, run, host.done, host.activities);
       } catch (...) {
         run.fail(std::current_exception());
       }
@@ -139,30 +180,97 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
   }
 }
 
-void join_host(HostRun& host) {
-  for (auto& t : host.threads) t.join();
+/// Joins the host's threads, except those the watchdog found stuck in user code: they are
+/// detached, and true is returned (what they reference must then outlive this process's job).
+bool join_host(HostRun& host, const StallWatchdog& watchdog, std::size_t first_watched, const RunState& run) {
+  {
+    std::unique_lock lock(host.exit_mutex);
+    for (;;) {
+      std::size_t stuck = 0;
+      if (run.cancelled())
+        for (std::size_t i = 0; i < host.threads.size(); ++i)
+          stuck += host.activities[i]->get() != Activity::done && watchdog.stuck(first_watched + i);
+      if (host.exited + stuck >= host.threads.size()) break;
+      host.exit_cv.wait_for(lock, std::chrono::milliseconds(100));
+    }
+  }
+  bool abandoned = false;
+  for (std::size_t i = 0; i < host.threads.size(); ++i) {
+    if (host.activities[i]->get() == Activity::done) {
+      host.threads[i].join();
+    } else {
+      host.threads[i].detach();
+      abandoned = true;
+    }
+  }
   host.done.store(true, std::memory_order_release);
   host.deployment->network_parker().notify();
   if (host.network_thread.joinable()) host.network_thread.join();
+  return abandoned;
+}
+
+/// Runs `hosts` (already deployed) to completion: starts their threads and a stall watchdog,
+/// joins, rethrows the first error. Replicas stuck in user code after a failure are abandoned
+/// with their host's deployment and the run state (leaked on purpose: their threads may still
+/// touch them).
+void run_hosts(const JobGraph& graph, std::vector<std::unique_ptr<HostRun>>& hosts,
+               const std::vector<ExecutionConfig>& configs, std::chrono::milliseconds stall_timeout) {
+  auto run = std::make_unique<RunState>();
+  std::vector<Parker*> parkers;
+  for (auto& h : hosts) {
+    auto p = h->deployment->all_parkers();
+    parkers.insert(parkers.end(), p.begin(), p.end());
+  }
+  run->set_parkers(std::move(parkers));  // one for all: a failure on any host stops them all
+  StallWatchdog watchdog(stall_timeout, [&run](const std::string& message) {
+    run->fail(std::make_exception_ptr(StallError(message)));
+  });
+  std::vector<std::size_t> first_watched;
+  for (std::size_t h = 0; h < hosts.size(); ++h) {
+    start_host(graph, *hosts[h], *run, configs[h]);
+    first_watched.push_back(h == 0 ? 0 : first_watched.back() + hosts[h - 1]->threads.size());
+    HostRun& host = *hosts[h];
+    for (std::size_t i = 0; i < host.threads.size(); ++i)
+      watchdog.add({host.activities[i], host.threads[i].native_handle(), host.ids[i].first, host.ids[i].second,
+                    configs[h].this_host});
+  }
+  watchdog.start();
+  bool abandoned = false;
+  for (std::size_t h = 0; h < hosts.size(); ++h)
+    if (join_host(*hosts[h], watchdog, first_watched[h], *run)) {
+      abandoned = true;
+      (void)hosts[h]->deployment.release();
+      (void)hosts[h].release();
+    }
+  std::exception_ptr error = run->error();
+  if (abandoned) (void)run.release();
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace
 
+std::chrono::milliseconds default_stall_timeout() {
+  if (const char* v = std::getenv("RENOIR_STALL_TIMEOUT_MS")) {
+    char* end = nullptr;
+    const long long ms = std::strtoll(v, &end, 10);
+    if (end != v && *end == '\0' && ms >= 0) return std::chrono::milliseconds(ms);
+    throw std::invalid_argument(std::string("RENOIR_STALL_TIMEOUT_MS: expected milliseconds (0 disables), got '") +
+                                v + "'");
+  }
+  return std::chrono::milliseconds(60000);
+}
+
 void execute(const JobGraph& graph, const ExecutionConfig& config) {
-  HostRun host;
-  host.deployment = deploy(graph, config);
-  RunState run;
-  run.set_parkers(host.deployment->all_parkers());
-  start_host(graph, host, run, config);
-  join_host(host);
-  if (auto error = run.error()) std::rethrow_exception(error);
+  std::vector<std::unique_ptr<HostRun>> hosts;
+  hosts.push_back(std::make_unique<HostRun>());
+  hosts[0]->deployment = deploy(graph, config);
+  run_hosts(graph, hosts, {config}, config.stall_timeout);
 }
 
 void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& host_cores, bool pin) {
   MemoryNetwork network(host_cores.size(), 8);
-  std::vector<HostRun> hosts(host_cores.size());
+  std::vector<std::unique_ptr<HostRun>> hosts;
   std::vector<ExecutionConfig> configs(host_cores.size());
-  std::vector<Parker*> parkers;
   std::size_t core_offset = 0;
   for (std::size_t h = 0; h < host_cores.size(); ++h) {
     configs[h].host_cores = host_cores;
@@ -171,15 +279,10 @@ void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& ho
     configs[h].pin = pin;
     configs[h].core_offset = core_offset;  // the simulated hosts share this machine
     core_offset += host_cores[h];
-    hosts[h].deployment = deploy(graph, configs[h]);
-    auto p = hosts[h].deployment->all_parkers();
-    parkers.insert(parkers.end(), p.begin(), p.end());
+    hosts.push_back(std::make_unique<HostRun>());
+    hosts[h]->deployment = deploy(graph, configs[h]);
   }
-  RunState run;  // one for all: a failure on any simulated host stops them all
-  run.set_parkers(std::move(parkers));
-  for (std::size_t h = 0; h < hosts.size(); ++h) start_host(graph, hosts[h], run, configs[h]);
-  for (auto& host : hosts) join_host(host);
-  if (auto error = run.error()) std::rethrow_exception(error);
+  run_hosts(graph, hosts, configs, configs[0].stall_timeout);
 }
 
 }  // namespace renoir::core

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include <renoir/core/run_state.hpp>
@@ -22,6 +23,8 @@ class Network {
   virtual bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) = 0;
   /// Waits up to `timeout` for a message to arrive.
   virtual void wait(std::chrono::microseconds timeout) = 0;
+  /// What this host is doing, in a few words, for the other hosts (see Transport::set_status).
+  virtual void report_status(std::string_view /*status*/) {}
 };
 
 }  // namespace renoir::core

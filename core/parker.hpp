@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstdint>
 
+#include <renoir/core/activity.hpp>
+
 namespace renoir::core {
 
 /// A replica thread parks here when it has nothing to do (no input, or its output ring is full);
@@ -21,12 +23,16 @@ class alignas(64) Parker {
   /// Unconditional wake-up (cancellation, shutdown).
   void notify() noexcept;
 
+  /// What the replica that parks here is doing (see activity.hpp).
+  Activity activity;
+
   /// Blocks until `ready()` holds, `stop()` holds, or `timeout` passed. Spins a little first,
   /// since a sleep costs a system call on both sides. May also return early, when a wake-up
   /// meant for an earlier wait lands after `seen` was read: callers re-check their condition in
   /// a loop (as every caller in the engine does).
   template <class Ready, class Stop>
   void park(Ready&& ready, Stop&& stop, std::chrono::nanoseconds timeout = std::chrono::nanoseconds::max()) {
+    WaitingScope waiting;  // not stalled: waiting for another replica
     for (int i = 0; i < 64; ++i) {
       if (ready() || stop()) return;
       pause();

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <vector>
 
 #include <renoir/core/parker.hpp>
@@ -11,6 +12,11 @@ namespace renoir::core {
 
 /// Thrown inside a replica to unwind it after another replica failed; never reaches users.
 struct Cancelled {};
+
+/// A replica was stuck in user code for the stall timeout (see stall_watchdog.hpp).
+struct StallError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 /// What all replicas of one execution share. The first failure wins; it cancels the run and
 /// wakes every parked replica so that each one notices and unwinds.

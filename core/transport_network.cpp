@@ -3,14 +3,19 @@
 
 #include <thread>
 
+#include <renoir/core/activity.hpp>
+
 namespace renoir::core {
 
 void TransportNetwork::send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes,
                             const RunState& run) {
   // No credit: the receiving host is behind. Back off (the caller is a replica thread, and the
   // transport returns credits as the receiver consumes) until it catches up or the job stops.
+  const auto to = static_cast<transport::PeerId>(host);
+  if (t_.try_send(to, channel, 0, bytes)) return;
+  WaitingScope waiting;  // not a stall: the receiving host is behind
   auto backoff = std::chrono::microseconds(5);
-  while (!t_.try_send(static_cast<transport::PeerId>(host), channel, 0, bytes)) {
+  while (!t_.try_send(to, channel, 0, bytes)) {
     run.throw_if_cancelled();
     std::this_thread::sleep_for(backoff);
     if (backoff < std::chrono::microseconds(500)) backoff *= 2;
@@ -30,6 +35,7 @@ bool TransportNetwork::next_message(transport::Message*& m) {
     if (!finished_[m->source]) {
       finished_[m->source] = true;
       ++finished_count_;
+      t_.release(m->source);  // it may stop talking to us now: not a lost peer
     }
   }
 }
@@ -52,6 +58,7 @@ void TransportNetwork::wait(std::chrono::microseconds timeout) {
 
 void TransportNetwork::finish(std::size_t hosts, std::size_t self, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  t_.set_status("finished, waiting for the other hosts");
   for (std::size_t h = 0; h < hosts; ++h)
     if (h != self) t_.send(static_cast<transport::PeerId>(h), kFinishedChannel, 0, {}, timeout);
   transport::Message* m = nullptr;

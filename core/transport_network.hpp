@@ -17,6 +17,7 @@ class TransportNetwork final : public Network {
   void send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes, const RunState& run) override;
   bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override;
   void wait(std::chrono::microseconds timeout) override;
+  void report_status(std::string_view status) override { t_.set_status(status); }
 
   /// End of this process's part of the job: tells every other host, then waits until every
   /// other host said the same, and until what we sent has left. A host's last batches reach

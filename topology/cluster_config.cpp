@@ -162,7 +162,8 @@ class Reader {
   ClusterConfig cluster(const toml::table& root) {
     check_keys(root, "the top level",
                {"fabric_provider", "cleanup_binaries", "check_host_keys", "known_hosts",
-                "remote_dir", "host"});
+                "remote_dir", "connect_timeout_ms", "heartbeat_interval_ms", "peer_timeout_ms",
+                "stall_timeout_ms", "host"});
     ClusterConfig config;
     config.source = source_;
     if (auto v = string(root, "fabric_provider")) config.fabric_provider = *v;
@@ -170,6 +171,16 @@ class Reader {
     if (auto v = get<bool>(root, "check_host_keys")) config.check_host_keys = v->get();
     config.known_hosts = string(root, "known_hosts");
     if (auto v = string(root, "remote_dir")) config.remote_dir = *v;
+    constexpr int64_t kDay = 86'400'000;
+    if (auto v = integer(root, "connect_timeout_ms", 1, kDay)) config.connect_timeout_ms = static_cast<uint32_t>(*v);
+    if (auto v = integer(root, "heartbeat_interval_ms", 1, kDay)) config.heartbeat_interval_ms = static_cast<uint32_t>(*v);
+    if (auto v = integer(root, "peer_timeout_ms", 0, kDay)) config.peer_timeout_ms = static_cast<uint32_t>(*v);
+    if (auto v = integer(root, "stall_timeout_ms", 0, kDay)) config.stall_timeout_ms = static_cast<uint32_t>(*v);
+    if (config.peer_timeout_ms != 0 && config.peer_timeout_ms < 2 * config.heartbeat_interval_ms)
+      fail(root.get("peer_timeout_ms") ? root.get("peer_timeout_ms")->source() : root.source(),
+           "peer_timeout_ms (" + std::to_string(config.peer_timeout_ms) +
+               ") must be 0 (off) or at least twice heartbeat_interval_ms (" +
+               std::to_string(config.heartbeat_interval_ms) + ")");
 
     const toml::node* hosts = root.get("host");
     if (hosts == nullptr || (hosts->is_array() && hosts->as_array()->empty()))
@@ -255,8 +266,12 @@ std::string ClusterConfig::to_toml() const {
                    {"cleanup_binaries", cleanup_binaries},
                    {"check_host_keys", check_host_keys},
                    {"remote_dir", remote_dir},
+                   {"connect_timeout_ms", int64_t{connect_timeout_ms}},
+                   {"heartbeat_interval_ms", int64_t{heartbeat_interval_ms}},
+                   {"peer_timeout_ms", int64_t{peer_timeout_ms}},
                    {"host", std::move(host_tables)}};
   if (known_hosts) root.insert("known_hosts", *known_hosts);
+  if (stall_timeout_ms) root.insert("stall_timeout_ms", int64_t{*stall_timeout_ms});
   std::ostringstream out;
   out << toml::toml_formatter(root, toml::format_flags::allow_unicode_strings) << '\n';
   return out.str();

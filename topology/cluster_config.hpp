@@ -89,6 +89,19 @@ struct ClusterConfig {
   std::optional<std::string> known_hosts;
   /// `remote_dir`: directory on each host where the executable is uploaded (default /tmp/renoir).
   std::string remote_dir = "/tmp/renoir";
+  /// `connect_timeout_ms`: how long a worker waits for every other host to connect and
+  /// authenticate (default 30 s: hosts start as the launcher reaches them).
+  std::uint32_t connect_timeout_ms = 30000;
+  /// `heartbeat_interval_ms`: a host that sent nothing else to another for this long sends it a
+  /// heartbeat (default 500 ms).
+  std::uint32_t heartbeat_interval_ms = 500;
+  /// `peer_timeout_ms`: a host that heard nothing from another for this long (stopped, hung,
+  /// cut off from the network) fails the job naming it (default 5 s; 0 disables; at least twice
+  /// heartbeat_interval_ms).
+  std::uint32_t peer_timeout_ms = 5000;
+  /// `stall_timeout_ms`: a replica blocked in user code (not using CPU) for this long fails the
+  /// job (default: RENOIR_STALL_TIMEOUT_MS of the worker, else 60 s; 0 disables).
+  std::optional<std::uint32_t> stall_timeout_ms;
   /// The file (or name) the configuration was read from; not part of the TOML.
   std::string source;
 

@@ -74,8 +74,10 @@ long parse_worker_pid_line(std::string_view line) {
 }
 
 std::string remote_kill_command(long pgid, std::string_view signal) {
-  std::string cmd = "kill -s ";
-  cmd.append(signal).append(" -- -").append(std::to_string(pgid)).append(" 2>/dev/null");
+  const std::string group = " -- -" + std::to_string(pgid) + " 2>/dev/null";
+  std::string cmd = "kill -s " + std::string(signal) + group;
+  // A stopped worker (SIGSTOP, a debugger) would only see SIGTERM once continued.
+  if (signal != "KILL") cmd += "; kill -s CONT" + group;
   return cmd;
 }
 

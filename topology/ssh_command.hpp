@@ -40,8 +40,9 @@ std::string remote_worker_command(std::string_view dir, std::string_view executa
 /// The pid of a kWorkerPidLinePrefix line, or 0 if `line` is not one.
 long parse_worker_pid_line(std::string_view line);
 
-/// A command sending `signal` ("TERM", "KILL") to the process group `pgid`:
-///     kill -s TERM -- -<pgid> 2>/dev/null
+/// A command sending `signal` ("TERM", "KILL") to the process group `pgid`, then SIGCONT
+/// (but after KILL), so that a stopped group gets it now:
+///     kill -s TERM -- -<pgid> 2>/dev/null; kill -s CONT -- -<pgid> 2>/dev/null
 std::string remote_kill_command(long pgid, std::string_view signal);
 
 }  // namespace renoir::topology

@@ -21,7 +21,11 @@ enum class FrameType : std::uint8_t {
   proof = 2,   ///< payload: HMAC over the receiver's nonce (see handshake.hpp)
   data = 3,    ///< payload: the user's bytes
   credit = 4,  ///< payload: uint32 number of consumed data frames returned to the receiver
+  heartbeat = 5,  ///< payload: the sender's status text (at most kMaxStatus bytes); "I am alive"
 };
+
+/// Longest status text a heartbeat carries.
+inline constexpr std::size_t kMaxStatus = 48;
 
 struct FrameHeader {
   static constexpr std::uint16_t kMagic = 0x4e52;  // "RN"

@@ -2,6 +2,7 @@
 #include "renoir/transport/protocol_transport.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -25,12 +26,19 @@ ProtocolTransport::ProtocolTransport(TransportConfig config)
       addresses_(std::move(config.peers)),
       auth_(std::move(config.secret), config.self),
       credits_(addresses_.size(), config.credits == 0 ? 1 : config.credits),
-      peers_(addresses_.size()) {
+      peers_(addresses_.size()),
+      heartbeat_interval_(config.heartbeat_interval),
+      peer_timeout_(config.peer_timeout) {
   if (addresses_.empty()) throw TransportError("transport: the peer list is empty");
   if (self_ >= addresses_.size())
     throw TransportError("transport: self index " + std::to_string(self_) + " is not below " +
                          std::to_string(addresses_.size()) + " peers");
   if (config.credits == 0) throw TransportError("transport: credits must be at least 1");
+  if (peer_timeout_.count() < 0 || heartbeat_interval_.count() <= 0 ||
+      (peer_timeout_.count() > 0 && peer_timeout_ < 2 * heartbeat_interval_))
+    throw TransportError("transport: peer_timeout (" + ms_text(peer_timeout_) +
+                         ") must be 0 (off) or at least twice heartbeat_interval (" +
+                         ms_text(heartbeat_interval_) + ")");
   for (auto& a : addresses_) parsed_.push_back(PeerAddress::parse(a));
   for (std::size_t i = 0; i < parsed_.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
@@ -56,6 +64,7 @@ void ProtocolTransport::connect_all(std::chrono::milliseconds timeout) {
     {
       std::lock_guard lock(mutex_);
       progress_locked();
+      throw_if_lost_locked();
       const auto now = Clock::now();
       bool done = true;
       for (PeerId p = 0; p < peers_.size(); ++p) {
@@ -112,6 +121,7 @@ bool ProtocolTransport::try_send(PeerId to, ChannelId channel, MessageKind kind,
     throw std::invalid_argument("transport: no peer " + std::to_string(to));
   std::lock_guard lock(mutex_);
   if (!connect_called_) throw std::logic_error("transport: call connect_all() before sending");
+  throw_if_lost_locked();
   // Driving progress costs syscalls with some providers (tcp: a poll and an eventfd read), so
   // a stream of sends does it every kSendsPerProgress messages, or when out of credit.
   if (++sends_since_progress_ >= kSendsPerProgress || credits_.available(to) == 0) {
@@ -133,11 +143,18 @@ bool ProtocolTransport::try_send(PeerId to, ChannelId channel, MessageKind kind,
   h.source = self_;
   h.channel = channel;
   h.kind = kind;
-  if (wire_send(to, h, payload) == WireStatus::again) {
+  if (send_frame_locked(to, h, payload) == WireStatus::again) {
     credits_.refund(to);
     return false;
   }
   return true;
+}
+
+auto ProtocolTransport::send_frame_locked(PeerId to, const FrameHeader& h,
+                                          std::span<const std::byte> payload) -> WireStatus {
+  const WireStatus status = wire_send(to, h, payload);
+  if (status == WireStatus::sent) peers_[to].last_sent = Clock::now();
+  return status;
 }
 
 void ProtocolTransport::send(PeerId to, ChannelId channel, MessageKind kind,
@@ -167,7 +184,7 @@ bool ProtocolTransport::flush_control_locked() {
     FrameHeader h;
     h.type = c.type;
     h.source = self_;
-    if (wire_send(c.to, h, {c.payload.data(), c.size}) == WireStatus::again) return false;
+    if (send_frame_locked(c.to, h, {c.payload.data(), c.size}) == WireStatus::again) return false;
     control_.pop_front();
   }
   return true;
@@ -175,7 +192,47 @@ bool ProtocolTransport::flush_control_locked() {
 
 void ProtocolTransport::progress_locked() {
   wire_progress();
+  keep_alive_locked(Clock::now());
   flush_control_locked();
+}
+
+// Liveness: progress is manual, so a peer whose process calls into its transport (its network
+// thread always does while a job runs) sends a heartbeat whenever it sent us nothing for
+// heartbeat_interval_; a peer we heard nothing from for peer_timeout_ is stopped, hung or gone.
+void ProtocolTransport::keep_alive_locked(Clock::time_point now) {
+  if (!connect_called_) return;
+  for (PeerId p = 0; p < peers_.size(); ++p) {
+    PeerState& st = peers_[p];
+    if (p == self_ || st.auth != Auth::verified || st.released) continue;
+    if (now - st.last_sent >= heartbeat_interval_) {
+      enqueue_control(p, FrameType::heartbeat, std::as_bytes(std::span(status_)));
+      st.last_sent = now;  // queued: do not queue another before it leaves
+    }
+    if (peer_timeout_.count() > 0 && lost_.empty() && now - st.last_heard > peer_timeout_) {
+      const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - st.last_heard);
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(silent.count()) / 1000.0);
+      lost_ = describe(p) + " sent nothing for " + secs +
+              " s (stopped, hung, or cut off from the network; peer_timeout is " +
+              ms_text(peer_timeout_) + ")" +
+              (st.status.empty() ? std::string() : "; it last said it was " + st.status);
+      add_error(lost_);
+    }
+  }
+}
+
+void ProtocolTransport::throw_if_lost_locked() const {
+  if (!lost_.empty()) throw PeerLostError(lost_);
+}
+
+void ProtocolTransport::release(PeerId peer) {
+  std::lock_guard lock(mutex_);
+  peers_.at(peer).released = true;
+}
+
+void ProtocolTransport::set_status(std::string_view status) {
+  std::lock_guard lock(mutex_);
+  status_.assign(status.substr(0, kMaxStatus));
 }
 
 // ---- receiving -------------------------------------------------------------------------
@@ -196,6 +253,7 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
   }
   auto payload = frame.subspan(kHeaderSize);
   PeerState& st = peers_[src];
+  if (st.auth == Auth::verified) st.last_heard = Clock::now();
   switch (h->type) {
     case FrameType::hello:
       // Answering is harmless even to an impostor: the proof is bound to both ids.
@@ -210,6 +268,7 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
       if (st.auth != Auth::pending) return false;  // duplicate answer to a repeated hello
       if (auth_.verify(payload, src)) {
         st.auth = Auth::verified;
+        st.last_heard = Clock::now();
       } else {
         st.auth = Auth::failed;
         add_error(describe(src) +
@@ -229,6 +288,13 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
       }
       return false;
     }
+    case FrameType::heartbeat:
+      if (st.auth == Auth::verified && payload.size() <= kMaxStatus) {
+        st.status.assign(reinterpret_cast<const char*>(payload.data()), payload.size());
+        for (char& c : st.status)
+          if (c < 0x20 || c > 0x7e) c = '?';  // quoted in messages: printable only
+      }
+      return false;
     case FrameType::data:
       if (st.auth != Auth::verified) {
         reject(src, "data message");
@@ -297,6 +363,7 @@ std::size_t ProtocolTransport::poll_views(MessageVisitor visitor, std::size_t ma
     std::lock_guard lock(mutex_);
     progress_locked();
     std::size_t n = std::min(max, ready_.size());
+    if (n == 0) throw_if_lost_locked();  // what arrived before is still delivered
     for (std::size_t i = 0; i < n; ++i) {
       batch.push_back(std::move(ready_.front()));
       ready_.pop_front();
@@ -328,7 +395,10 @@ std::size_t ProtocolTransport::poll_views(MessageVisitor visitor, std::size_t ma
 std::size_t ProtocolTransport::poll(std::vector<Message>& out, std::size_t max) {
   std::lock_guard lock(mutex_);
   progress_locked();
-  return take_ready_locked(out, max);
+  // What arrived before a peer was lost is still delivered; the error comes after.
+  if (std::size_t n = take_ready_locked(out, max)) return n;
+  throw_if_lost_locked();
+  return 0;
 }
 
 std::size_t ProtocolTransport::wait(std::vector<Message>& out, std::chrono::milliseconds timeout,
@@ -347,6 +417,7 @@ bool ProtocolTransport::flush(std::chrono::milliseconds timeout) {
     {
       std::lock_guard lock(mutex_);
       progress_locked();
+      throw_if_lost_locked();
       if (control_.empty() && wire_idle()) return true;
     }
     if (Clock::now() >= deadline) return false;

@@ -35,6 +35,8 @@ class ProtocolTransport : public Transport {
                    std::size_t max = SIZE_MAX) override;
   std::size_t poll_views(MessageVisitor visitor, std::size_t max) override;
   bool flush(std::chrono::milliseconds timeout) override;
+  void release(PeerId peer) override;
+  void set_status(std::string_view status) override;
   std::vector<std::string> take_errors() override;
   std::uint32_t available_credits(PeerId peer) const override;
 
@@ -82,14 +84,18 @@ class ProtocolTransport : public Transport {
   struct PeerState {
     Auth auth = Auth::pending;
     bool answered_hello = false;  // we sent our proof to it
+    bool released = false;        // see release()
     Clock::time_point next_hello{};
+    Clock::time_point last_heard{};  // last valid frame from it, once verified
+    Clock::time_point last_sent{};   // last frame we handed the wire for it
     std::string last_error;  // why it could not be reached, for connect_all's message
+    std::string status;      // what its last heartbeat said it was doing
   };
   struct ControlFrame {
     PeerId to;
     FrameType type;
     std::uint8_t size;
-    std::array<std::byte, 32> payload;
+    std::array<std::byte, 64> payload;
   };
 
   // A delivered data frame: its payload is `owned`, or borrowed (`view`) when token is set.
@@ -103,6 +109,11 @@ class ProtocolTransport : public Transport {
   };
 
   void progress_locked();
+  /// Heartbeats to quiet peers; marks silent peers lost.
+  void keep_alive_locked(Clock::time_point now);
+  /// Throws PeerLostError once a peer is lost (sticky).
+  void throw_if_lost_locked() const;
+  WireStatus send_frame_locked(PeerId to, const FrameHeader& h, std::span<const std::byte> payload);
   void consumed_locked(Ready& r);
   void return_credits_locked();
   bool flush_control_locked();
@@ -130,6 +141,10 @@ class ProtocolTransport : public Transport {
   std::size_t dropped_errors_ = 0;
   bool connect_called_ = false;
   unsigned sends_since_progress_ = 0;
+  std::chrono::milliseconds heartbeat_interval_;
+  std::chrono::milliseconds peer_timeout_;
+  std::string status_ = "connecting";  // ours, for heartbeats
+  std::string lost_;                   // why a peer was declared lost; empty while none is
 };
 
 }  // namespace renoir::transport::detail

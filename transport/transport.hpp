@@ -9,6 +9,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -31,6 +32,11 @@ struct TimeoutError : TransportError {
 };
 /// A peer failed to prove that it holds the job secret (or we failed to prove it to the peer).
 struct AuthError : TransportError {
+  using TransportError::TransportError;
+};
+/// An authenticated peer sent nothing, not even a heartbeat, for TransportConfig::peer_timeout:
+/// it is stopped, hung, crashed without closing, or cut off from the network.
+struct PeerLostError : TransportError {
   using TransportError::TransportError;
 };
 
@@ -69,6 +75,12 @@ struct TransportConfig {
   std::uint32_t credits = 64;
   /// Largest payload accepted by send(); larger ones are rejected with std::invalid_argument.
   std::size_t max_message_size = std::size_t{1} << 20;
+  /// A heartbeat goes to every authenticated peer that got nothing else from us for this long
+  /// (while this process calls into the transport; the engine's network thread always does).
+  std::chrono::milliseconds heartbeat_interval{500};
+  /// An authenticated, not released peer that sent nothing at all for this long is lost: every
+  /// later call throws PeerLostError naming it. Zero disables the check.
+  std::chrono::milliseconds peer_timeout{5000};
 };
 
 /// A connection of this process to all the peers of a job. Every method may be called from any
@@ -126,6 +138,13 @@ class Transport {
   /// Drives progress until every message sent so far has left this process (call it before
   /// destroying the transport). Returns false if that took longer than `timeout`.
   virtual bool flush(std::chrono::milliseconds timeout) = 0;
+
+  /// The upper layer expects nothing more from `peer` (it said it finished): from now on its
+  /// silence, or its going away, is not an error.
+  virtual void release(PeerId peer) = 0;
+  /// What this process is doing, in a few words (at most 48 bytes are kept): heartbeats carry
+  /// it, so that peers can say what we were doing if we go silent.
+  virtual void set_status(std::string_view status) = 0;
 
   /// Errors seen since the last call: rejected data from unauthenticated peers, failed sends.
   virtual std::vector<std::string> take_errors() = 0;

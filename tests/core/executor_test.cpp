@@ -1,11 +1,17 @@
 // Executor (core/executor.hpp) through the API: thread pinning, ReplicaInfo, replica counts.
 #include <renoir/renoir.hpp>
+#include <renoir/core/executor.hpp>
 #include <renoir/topology/hardware.hpp>
 
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 #include <sstream>
@@ -141,6 +147,84 @@ TEST(Executor, SingleReplicaBlocksArePinnedAndInfoIsScoped) {
     EXPECT_GE(core, 0);
     EXPECT_TRUE(cores.count(affinity));
   }
+}
+
+// A user function that blocks forever (a deadlock) must not hang the job: the stall watchdog
+// fails it with a StallError naming the replica, the other replicas unwind, and execute
+// returns although the stuck thread cannot be joined.
+TEST(Executor, ReplicaStuckInUserCodeFailsTheJobAfterTheStallTimeout) {
+  struct Gate {  // leaked: the abandoned thread may still touch it
+    std::mutex m;
+    std::condition_variable cv;
+    bool open = false;
+  };
+  auto* gate = new Gate;
+  StreamContext ctx(RuntimeConfig::local(2));
+  auto out = ctx.stream_par_iter<int>(0, 1000)
+                 .shuffle()
+                 .map([gate](int x) {
+                   if (x == 500) {  // one replica deadlocks on an item
+                     std::unique_lock lock(gate->m);
+                     gate->cv.wait(lock, [&] { return gate->open; });
+                   }
+                   return x;
+                 })
+                 .collect_count();
+  core::ExecutionConfig exec;
+  exec.host_cores = {2};
+  exec.stall_timeout = std::chrono::milliseconds(400);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    ctx.execute_blocking(exec);
+    FAIL() << "a deadlocked job finished";
+  } catch (const StallError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("blocked in user code"), std::string::npos) << what;
+    EXPECT_NE(what.find("block 1"), std::string::npos) << what;
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, std::chrono::milliseconds(400));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  {  // let the abandoned thread finish: it only touches what was leaked for it
+    std::lock_guard lock(gate->m);
+    gate->open = true;
+  }
+  gate->cv.notify_all();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
+// Long legitimate work is not a stall: a replica that computes (uses CPU) or waits for renoir
+// (input, ring space) for longer than the timeout, or marks its own waiting, keeps running.
+TEST(Executor, BusyOrWaitingReplicasAreNotStalls) {
+  StreamContext ctx(RuntimeConfig::local(2));
+  auto out = ctx.stream_par_iter<int>(0, 4)
+                 .map([](int x) {
+                   if (x == 0) {  // computes for 3 timeouts
+                     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(600);
+                     volatile std::uint64_t spin = 0;
+                     while (std::chrono::steady_clock::now() < until) spin = spin + 1;
+                   } else if (x == 1) {  // blocks on something outside the job, and says so
+                     WaitingScope waiting;
+                     std::this_thread::sleep_for(std::chrono::milliseconds(600));
+                   }
+                   return x;
+                 })
+                 .shuffle()  // the other block waits for input meanwhile
+                 .collect_count();
+  core::ExecutionConfig exec;
+  exec.host_cores = {2};
+  exec.stall_timeout = std::chrono::milliseconds(200);
+  EXPECT_NO_THROW(ctx.execute_blocking(exec));
+  EXPECT_EQ(out.get(), 4u);
+}
+
+TEST(Executor, StallTimeoutFromTheEnvironment) {
+  ::setenv("RENOIR_STALL_TIMEOUT_MS", "1234", 1);
+  EXPECT_EQ(core::default_stall_timeout(), std::chrono::milliseconds(1234));
+  ::setenv("RENOIR_STALL_TIMEOUT_MS", "soon", 1);
+  EXPECT_THROW(core::default_stall_timeout(), std::invalid_argument);
+  ::unsetenv("RENOIR_STALL_TIMEOUT_MS");
+  EXPECT_EQ(core::default_stall_timeout(), std::chrono::milliseconds(60000));
 }
 
 }  // namespace

@@ -95,6 +95,26 @@ ssh = { password = "pw" }
   EXPECT_EQ(c.hosts[0].ssh.ssh_port, 22);
 }
 
+TEST(ClusterConfig, Timeouts) {
+  const char* host = "[[host]]\naddress = \"a\"\nbase_port = 1\nnum_cores = 1\n";
+  ClusterConfig d = ClusterConfig::parse_string(host, "c.toml");
+  EXPECT_EQ(d.connect_timeout_ms, 30000u);
+  EXPECT_EQ(d.heartbeat_interval_ms, 500u);
+  EXPECT_EQ(d.peer_timeout_ms, 5000u);
+  EXPECT_FALSE(d.stall_timeout_ms);
+  ClusterConfig c = ClusterConfig::parse_string(
+      std::string("heartbeat_interval_ms = 200\npeer_timeout_ms = 0\nstall_timeout_ms = 3000\n") + host,
+      "c.toml");
+  EXPECT_EQ(c.heartbeat_interval_ms, 200u);
+  EXPECT_EQ(c.peer_timeout_ms, 0u);
+  EXPECT_EQ(c.stall_timeout_ms, 3000u);
+  EXPECT_EQ(error_of(std::string("heartbeat_interval_ms = 400\npeer_timeout_ms = 700\n") + host),
+            "c.toml:2:19: peer_timeout_ms (700) must be 0 (off) or at least twice "
+            "heartbeat_interval_ms (400)");
+  EXPECT_NE(error_of(std::string("peer_timeout_ms = -1\n") + host).find("c.toml:1:19: peer_timeout_ms must be"),
+            std::string::npos);
+}
+
 TEST(ClusterConfig, Describe) {
   HostConfig h;
   h.address = "127.0.0.3";
@@ -114,7 +134,8 @@ TEST(ClusterConfigError, Syntax) {
 TEST(ClusterConfigError, UnknownKeys) {
   EXPECT_EQ(error_of("provider = \"tcp\"\n"),
             "c.toml:1:1: unknown key 'provider' in the top level; allowed keys: fabric_provider, "
-            "cleanup_binaries, check_host_keys, known_hosts, remote_dir, host");
+            "cleanup_binaries, check_host_keys, known_hosts, remote_dir, connect_timeout_ms, "
+            "heartbeat_interval_ms, peer_timeout_ms, stall_timeout_ms, host");
   EXPECT_EQ(error_of("[[host]]\nadress = \"a\"\n"),
             "c.toml:2:1: host 0: unknown key 'adress' in [[host]]; allowed keys: address, "
             "base_port, num_cores, ssh");
@@ -227,6 +248,10 @@ void expect_same_settings(const ClusterConfig& a, const ClusterConfig& b) {
   EXPECT_EQ(a.check_host_keys, b.check_host_keys);
   EXPECT_EQ(a.known_hosts, b.known_hosts);
   EXPECT_EQ(a.remote_dir, b.remote_dir);
+  EXPECT_EQ(a.connect_timeout_ms, b.connect_timeout_ms);
+  EXPECT_EQ(a.heartbeat_interval_ms, b.heartbeat_interval_ms);
+  EXPECT_EQ(a.peer_timeout_ms, b.peer_timeout_ms);
+  EXPECT_EQ(a.stall_timeout_ms, b.stall_timeout_ms);
   ASSERT_EQ(a.hosts.size(), b.hosts.size());
   for (std::size_t i = 0; i < a.hosts.size(); ++i) {
     EXPECT_EQ(a.hosts[i].address, b.hosts[i].address);
@@ -244,6 +269,10 @@ cleanup_binaries = true
 check_host_keys = false
 known_hosts = "/tmp/kh \"quoted\""
 remote_dir = "/opt/r"
+connect_timeout_ms = 1234
+heartbeat_interval_ms = 100
+peer_timeout_ms = 250
+stall_timeout_ms = 0
 [[host]]
 address = "::1"
 base_port = 65535

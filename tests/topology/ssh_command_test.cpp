@@ -88,7 +88,9 @@ TEST(WorkerPidLine, ParsesOnlyTheExactForm) {
   EXPECT_EQ(parse_worker_pid_line("renoir-worker-pid 12x"), 0);
   EXPECT_EQ(parse_worker_pid_line("renoir-worker-pid 1"), 0);
   EXPECT_EQ(parse_worker_pid_line("hello"), 0);
-  EXPECT_EQ(remote_kill_command(1234, "TERM"), "kill -s TERM -- -1234 2>/dev/null");
+  EXPECT_EQ(remote_kill_command(1234, "TERM"),
+            "kill -s TERM -- -1234 2>/dev/null; kill -s CONT -- -1234 2>/dev/null");
+  EXPECT_EQ(remote_kill_command(1234, "KILL"), "kill -s KILL -- -1234 2>/dev/null");
 }
 
 ClusterConfig two_hosts(const std::string& a, const std::string& b) {

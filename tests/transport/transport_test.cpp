@@ -85,8 +85,9 @@ template <class Backend>
 class TransportConformance : public ::testing::Test {
  protected:
   // Builds n peers (secrets[i] or kSecret), retrying with another port base on a clash.
-  std::vector<std::unique_ptr<Transport>> make_group(std::size_t n, std::uint32_t credits = 64,
-                                                     std::vector<std::string> secrets = {}) {
+  std::vector<std::unique_ptr<Transport>> make_group(
+      std::size_t n, std::uint32_t credits = 64, std::vector<std::string> secrets = {},
+      const std::function<void(TransportConfig&)>& tweak = {}) {
     for (int attempt = 0;; ++attempt) {
       base_ = random_port_base();
       addresses_ = loopback_addresses(n, base_);
@@ -94,6 +95,7 @@ class TransportConformance : public ::testing::Test {
       try {
         for (PeerId p = 0; p < n; ++p) {
           TransportConfig c{addresses_, p, p < secrets.size() ? secrets[p] : kSecret, credits};
+          if (tweak) tweak(c);
           group.push_back(backend_.make(std::move(c)));
         }
         return group;
@@ -388,6 +390,71 @@ TYPED_TEST(TransportConformance, UnreachablePeerTimesOutNamingItsAddress) {
 TYPED_TEST(TransportConformance, SendBeforeConnectIsAnError) {
   auto group = this->make_group(2);
   EXPECT_THROW(group[0]->try_send(1, 0, 0, make_payload(0, 8)), std::logic_error);
+}
+
+// ---- liveness ----------------------------------------------------------------------------
+
+void fast_heartbeats(TransportConfig& c) {
+  c.heartbeat_interval = 50ms;
+  c.peer_timeout = 600ms;
+}
+
+TYPED_TEST(TransportConformance, PeerThatStopsCallingIsLostAndNamedWithWhatItWasDoing) {
+  auto group = this->make_group(2, 64, {}, fast_heartbeats);
+  const std::string silent = this->addresses_[1];
+  std::atomic<bool> lost{false};
+  std::thread quiet([&] {  // connects, says what it does, then stops like a SIGSTOPped process
+    group[1]->connect_all(5s);
+    group[1]->set_status("testing silence");
+    std::vector<Message> got;
+    group[1]->wait(got, 200ms);
+    while (!lost) std::this_thread::sleep_for(10ms);
+  });
+  group[0]->connect_all(5s);
+  std::vector<Message> got;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    while (std::chrono::steady_clock::now() - start < 10s) group[0]->wait(got, 10ms);
+    ADD_FAILURE() << "a silent peer went unnoticed for 10 s";
+  } catch (const PeerLostError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(silent), std::string::npos) << what;
+    EXPECT_NE(what.find("testing silence"), std::string::npos) << what;
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_GE(took, 600ms);
+    EXPECT_LT(took, 3s);
+  }
+  EXPECT_THROW(group[0]->try_send(1, 0, 0, make_payload(0, 8)), PeerLostError);  // sticky
+  lost = true;
+  quiet.join();
+}
+
+TYPED_TEST(TransportConformance, HeartbeatsKeepQuietPeersAliveAndReleasedPeersMayStop) {
+  auto group = this->make_group(2, 64, {}, fast_heartbeats);
+  this->run_peers(group, [&](Transport& t) {
+    this->connect(t);
+    std::vector<Message> got;
+    const auto until = std::chrono::steady_clock::now() + 2s;  // > 3 peer timeouts, no data
+    while (std::chrono::steady_clock::now() < until) t.wait(got, 5ms);
+    EXPECT_TRUE(got.empty());
+    t.release(1 - t.self());
+  });
+  // Released: peer 0 may now wait alone without peer 1 calling in.
+  std::vector<Message> got;
+  EXPECT_NO_THROW({
+    const auto until = std::chrono::steady_clock::now() + 1500ms;
+    while (std::chrono::steady_clock::now() < until) group[0]->wait(got, 5ms);
+  });
+}
+
+TEST(TransportConfigCheck, PeerTimeoutMustExceedTwoHeartbeats) {
+  TransportConfig c{{"127.0.0.1:1"}, 0, kSecret};
+  c.heartbeat_interval = 500ms;
+  c.peer_timeout = 700ms;
+  auto hub = std::make_shared<InProcessHub>();
+  EXPECT_THROW(InProcessTransport(hub, c), TransportError);
+  c.peer_timeout = 0ms;  // off
+  EXPECT_NO_THROW(InProcessTransport(hub, c));
 }
 
 // ---- backend-specific ------------------------------------------------------------------
