@@ -82,6 +82,7 @@ class ProtocolTransport : public Transport {
   struct PeerState {
     Auth auth = Auth::pending;
     bool answered_hello = false;  // we sent our proof to it
+    std::uint32_t in_flight = 0;  // its data frames we accepted and have not returned credit for
     Clock::time_point next_hello{};
     std::string last_error;  // why it could not be reached, for connect_all's message
   };
