@@ -223,8 +223,8 @@ toml::table parse_toml(std::string_view text, const std::string& source, const R
       } catch (const toml::parse_error& e) {
         const auto at = e.source().begin;
         if (detail::non_ascii_at(text, at.line, at.column))
-          reader.fail(e.source(), "a non-ASCII character outside a string or comment (TOML "
-                                  "allows them only there: quote the key or the value)");
+          reader.fail(e.source(), "a non-ASCII character where TOML allows none (only strings "
+                                  "and comments may hold them: quote the key or the value)");
         throw;
       }
       if (auto bad = detail::check_line_ending_backslashes(text)) refuse(*bad);
