@@ -126,6 +126,7 @@ class Harness {
     require(nonce_.size() == sizeof(rd::Nonce), "connect_all() sent no hello");
   }
 
+  // The script: see make_seeds.py for its encoding (what FuzzedDataProvider reads where).
   void run() {
     while (in_.remaining_bytes() > 0) step();
     check_credits();
@@ -146,7 +147,8 @@ class Harness {
 
   void deliver(std::optional<rt::PeerId> wire, const Bytes& f) {
     model(wire, f);
-    t_->receive(wire, f, in_.ConsumeBool());
+    const bool lend = in_.ConsumeBool();
+    t_->receive(wire, f, lend);
   }
 
   // What the transport must do with `f`, independently of its code.
@@ -181,6 +183,7 @@ class Harness {
     require(std::equal(payload.begin(), payload.end(), e.payload.begin(), e.payload.end()),
             "a message's payload changed");
     expected_.pop_front();
+    ++delivered_;
   }
 
   void check_credits() {
@@ -191,18 +194,29 @@ class Harness {
   // number of them per peer, however many frames came in meanwhile.
   void step() {
     const std::size_t before = t_->sent.size();
+    const std::size_t delivered = delivered_;
     op();
+    if (verbose())
+      std::fprintf(stderr, "op %d: %zu delivered, %zu frames sent, auth %d %d %d\n", last_op_,
+                   delivered_ - delivered, t_->sent.size() - before, int(auth_[0]), int(auth_[1]),
+                   int(auth_[2]));
     std::size_t control = 0;
     for (std::size_t i = before; i < t_->sent.size(); ++i) control += t_->sent[i].header.type != rd::FrameType::data;
     require(control <= 3 * kPeers, "control frames pile up while the wire is congested");
     check_credits();
   }
 
+  static bool verbose() {  // RENOIR_FUZZ_VERBOSE=1: trace a script (seeds, crashes)
+    static const bool on = std::getenv("RENOIR_FUZZ_VERBOSE") != nullptr;
+    return on;
+  }
+
   void op() {
-    switch (in_.ConsumeIntegralInRange(0, 12)) {
+    switch (last_op_ = in_.ConsumeIntegralInRange(0, 12)) {
       case 0: {  // raw bytes
         const rt::PeerId claimed = peer();
-        deliver(wire_source(claimed), bytes(48));
+        const auto wire = wire_source(claimed);
+        deliver(wire, bytes(48));
         break;
       }
       case 1: {  // a header with the fuzzer's fields
@@ -210,29 +224,34 @@ class Harness {
         const rt::PeerId source = peer();
         const auto channel = in_.ConsumeIntegral<rt::ChannelId>();
         const auto kind = in_.ConsumeIntegral<rt::MessageKind>();
-        deliver(wire_source(source), frame(type, source, channel, kind, bytes(40)));
+        const auto wire = wire_source(source);
+        deliver(wire, frame(type, source, channel, kind, bytes(40)));
         break;
       }
       case 2: {  // the right proof of a peer
         const rt::PeerId p = peer() % kPeers;
-        deliver(wire_source(p), frame(rd::FrameType::proof, p, 0, 0, others_[p].prove(nonce_, self_)));
+        const auto wire = wire_source(p);
+        deliver(wire, frame(rd::FrameType::proof, p, 0, 0, others_[p].prove(nonce_, self_)));
         break;
       }
       case 3: {  // the hello of a peer
         const rt::PeerId p = peer() % kPeers;
-        deliver(wire_source(p), frame(rd::FrameType::hello, p, 0, 0, others_[p].nonce()));
+        const auto wire = wire_source(p);
+        deliver(wire, frame(rd::FrameType::hello, p, 0, 0, others_[p].nonce()));
         break;
       }
       case 4: {  // credits
         const rt::PeerId p = peer() % kPeers;
         const auto n = in_.ConsumeIntegral<std::uint32_t>();
-        deliver(wire_source(p), frame(rd::FrameType::credit, p, 0, 0, std::as_bytes(std::span(&n, 1))));
+        const auto wire = wire_source(p);
+        deliver(wire, frame(rd::FrameType::credit, p, 0, 0, std::as_bytes(std::span(&n, 1))));
         break;
       }
       case 5: {  // data
         const rt::PeerId p = peer() % kPeers;
         const auto channel = in_.ConsumeIntegralInRange<rt::ChannelId>(0, 3);
-        deliver(wire_source(p), frame(rd::FrameType::data, p, channel, 7, bytes(kMaxMessage)));
+        const auto wire = wire_source(p);
+        deliver(wire, frame(rd::FrameType::data, p, channel, 7, bytes(kMaxMessage)));
         break;
       }
       case 6: {
@@ -289,6 +308,8 @@ class Harness {
   Auth auth_[kPeers] = {};
   std::uint32_t in_flight_[kPeers] = {};  // data accepted from a peer, credit not returned
   std::deque<Expected> expected_;
+  std::size_t delivered_ = 0;
+  int last_op_ = -1;
 };
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of fuzz_wire (tests/fuzz/corpus/wire): one valid encoded message per
-item type of wire_fuzz.cpp's table (the first byte is the table index), plus a few control
-messages. Run it again after appending types to that table."""
+"""Writes the seed corpora that are not plain text: tests/fuzz/corpus/wire (one valid encoded
+message per item type of wire_fuzz.cpp's table, whose index is the first byte, plus control
+messages) and tests/fuzz/corpus/protocol (scripts for protocol_fuzz.cpp). Run it again after
+changing the type table or the script's operations."""
 import os
 import struct
 import sys
@@ -62,7 +63,7 @@ TYPES = [
     (35, 'pair_color_optflagged', lambda v: bytes([v[0]]) + opt(flagged, v[1]), [(1, None), (2, (5, True, 1))]),
 ]
 
-def main(out):
+def wire(out):
     os.makedirs(out, exist_ok=True)
     for index, name, enc, items in TYPES:
         batch = b'\x00' + struct.pack('<q', 42) + vec(enc, items)
@@ -72,5 +73,83 @@ def main(out):
     for name, body in controls.items():
         open(os.path.join(out, 'control_' + name), 'wb').write(b'\x0e' + body)
 
+class Script:
+    """A protocol_fuzz.cpp script. FuzzedDataProvider takes byte strings from the front of the
+    input and integers from its back (the last byte first, big-endian for wider ones)."""
+    NONE, CLAIMED, OTHER = 0, 1, 2
+
+    def __init__(self, self_id):
+        self.front, self.back = bytearray(), bytearray()
+        self.int(self_id)
+
+    def int(self, v, width=1):
+        self.back += v.to_bytes(width, 'big')
+
+    def bytes(self, data):
+        self.int(len(data))
+        self.front += data
+
+    def wire(self, how, other=0):
+        self.int(how)
+        if how == self.OTHER:
+            self.int(other)
+
+    def raw(self, claimed, data, how=NONE, lend=0):
+        self.int(0); self.int(claimed); self.wire(how); self.bytes(data); self.int(lend)
+
+    def header(self, type_, source, channel, kind, payload, how=CLAIMED, lend=0):
+        self.int(1); self.int(type_); self.int(source); self.int(channel, 4); self.int(kind, 2)
+        self.wire(how); self.bytes(payload); self.int(lend)
+
+    def proof(self, peer, how=CLAIMED, lend=0):
+        self.int(2); self.int(peer); self.wire(how); self.int(lend)
+
+    def hello(self, peer, how=CLAIMED, lend=0):
+        self.int(3); self.int(peer); self.wire(how); self.int(lend)
+
+    def credit(self, peer, n, how=CLAIMED, lend=0):
+        self.int(4); self.int(peer); self.int(n, 4); self.wire(how); self.int(lend)
+
+    def data(self, peer, channel, payload, how=CLAIMED, lend=0, other=0):
+        self.int(5); self.int(peer); self.int(channel); self.wire(how, other); self.bytes(payload); self.int(lend)
+
+    def poll(self, max_=8): self.int(6); self.int(max_)
+    def poll_each(self, max_=8, throw_at=9): self.int(7); self.int(max_); self.int(throw_at)
+    def send(self, to, channel, payload): self.int(8); self.int(to); self.int(channel); self.bytes(payload)
+    def errors(self): self.int(9)
+    def congest(self): self.int(10)
+    def flush(self): self.int(11)
+    def connect(self): self.int(12)
+
+    def encoded(self):
+        return bytes(self.front) + bytes(reversed(self.back))
+
+
+def protocol(out):
+    os.makedirs(out, exist_ok=True)
+    s = Script(0)  # both peers authenticate, exchange data and credits
+    s.hello(1); s.proof(1); s.hello(2); s.proof(2); s.connect()
+    s.data(1, 0, b'hello'); s.data(2, 3, b'', lend=1); s.send(0, 1, b'to myself'); s.send(1, 2, b'out')
+    s.poll(2); s.poll_each(); s.credit(1, 3); s.errors(); s.flush()
+    open(os.path.join(out, 'handshake_and_data'), 'wb').write(s.encoded())
+
+    s = Script(1)  # a congested wire while hellos and data keep coming
+    s.proof(0); s.proof(2); s.congest()
+    for _ in range(6):
+        s.hello(0); s.data(0, 1, b'x' * 10, lend=1)
+    s.poll(3); s.poll_each(8, 1); s.congest(); s.flush(); s.poll(); s.errors()
+    open(os.path.join(out, 'congested'), 'wb').write(s.encoded())
+
+    s = Script(2)  # impostors: data before a proof, wrong sources, a bad proof, garbage
+    s.data(0, 0, b'early'); s.header(2, 1, 0, 0, b'\0' * 32); s.proof(1); s.data(1, 0, b'late')
+    s.proof(0, how=Script.NONE); s.data(0, 1, b'spoofed', how=Script.OTHER, other=1)
+    s.raw(3, b'RN\x01\x03' + b'\0' * 12); s.raw(0, b'garbage'); s.header(9, 0, 5, 5, b'?')
+    s.header(1, 0, 0, 0, b'short hello'); s.header(4, 0, 0, 0, b'\xff\xff\xff\xff\xff')
+    s.poll(); s.errors()
+    open(os.path.join(out, 'impostors'), 'wb').write(s.encoded())
+
+
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'corpus', 'wire'))
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'corpus')
+    wire(os.path.join(here, 'wire'))
+    protocol(os.path.join(here, 'protocol'))
