@@ -2,12 +2,14 @@
 // a peer's frames can make a transport queue or deliver. Regression tests for what
 // tests/fuzz/protocol_fuzz.cpp found.
 #include <renoir/transport/handshake.hpp>
+#include <renoir/transport/inprocess_transport.hpp>
 #include <renoir/transport/protocol_transport.hpp>
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace renoir::transport::detail {
@@ -126,6 +128,39 @@ TEST(Protocol, NothingFromAPeerBeforeItsProof) {
   std::vector<Message> out;
   EXPECT_EQ(t.poll(out), 0u);
   EXPECT_EQ(t.take_errors().size(), 3u);
+}
+
+// A process at an address outside the peer list used to be believed about who it is: with the
+// in-process hub (which knows every sender), it could pass its data off as a verified peer's.
+TEST(InProcessTransport, FramesFromOutsideThePeerListAreDropped) {
+  auto hub = std::make_shared<InProcessHub>();
+  auto config = [](PeerId self, std::vector<std::string> peers) {
+    TransportConfig c;
+    c.peers = std::move(peers);
+    c.self = self;
+    c.secret = "s3cret";
+    return c;
+  };
+  const std::vector<std::string> peers{"127.0.0.1:9000", "127.0.0.1:9001"};
+  InProcessTransport a(hub, config(0, peers)), b(hub, config(1, peers));
+  std::thread connecting([&] { b.connect_all(std::chrono::seconds(10)); });
+  a.connect_all(std::chrono::seconds(10));
+  connecting.join();
+  // Peer 1 of its own list, at another address.
+  InProcessTransport rogue(hub, config(1, {"127.0.0.1:9000", "127.0.0.1:9999"}));
+  EXPECT_THROW(rogue.connect_all(std::chrono::milliseconds(0)), TimeoutError);
+  ASSERT_TRUE(rogue.try_send(0, 1, 0, std::as_bytes(std::span("forged", 6))));
+  ASSERT_TRUE(b.try_send(0, 1, 0, std::as_bytes(std::span("real", 4))));
+  std::vector<Message> got;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (got.empty() && std::chrono::steady_clock::now() < deadline) a.wait(got, std::chrono::milliseconds(10));
+  a.wait(got, std::chrono::milliseconds(50));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].payload.size(), 4u) << "the forged message was delivered";
+  auto errors = a.take_errors();
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors[0].find("dropped a frame from 127.0.0.1:9999, which is not a peer"), std::string::npos)
+      << errors[0];
 }
 
 }  // namespace
