@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 jobs=${JOBS:-2}
-targets=(${FUZZ_TARGETS:-cluster_config wire protocol csv})
+targets=(${FUZZ_TARGETS:-cluster_config wire protocol csv line_reader})
 
 bash "$root/tools/setup.sh"  # what configuring the project needs
 missing=()
