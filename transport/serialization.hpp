@@ -87,6 +87,21 @@ class Reader {
   const std::byte* end_;
 };
 
+/// The customization point. Specialize it for your type:
+/// ```cpp
+/// template <> struct renoir::transport::Serializer<Point> {
+///   static void write(Writer& w, const Point& p) { Serializer<double>::write(w, p.x); ... }
+///   static Point read(Reader& r) { return {Serializer<double>::read(r), ...}; }
+///   static constexpr std::size_t min_size = 16;  // optional: fewest bytes write() produces
+/// };
+/// ```
+/// `read` must throw (DecodeError, ideally) on bytes `write` never produces, and never allocate
+/// for a length it read without checking it against `Reader::remaining()` (Reader::size does).
+/// `min_size`, when given, must be a true lower bound: containers use it to reject counts the
+/// remaining bytes cannot hold (without it, 1 byte per item is assumed; so an encoding must
+/// never be empty, or containers of that type cannot be read back).
+/// A type with no Serializer can still be used in jobs whose items of that type never leave
+/// their host (see `Serializable`).
 template <class T, class = void>
 struct Serializer;
 
@@ -98,11 +113,14 @@ concept RawBytes = requires { requires Serializer<T>::raw_bytes; };
 /// Whether every pattern of sizeof(T) bytes is a valid T, so that T is serialized as its raw
 /// bytes (one memcpy for a whole vector), unless you give T a Serializer. By default: every
 /// trivially copyable type but bool, std::optional, std::pair and std::tuple (whose encodings
-/// check their flags and bools), and std::array of types copied as raw bytes. A trivially copyable struct is therefore copied as raw bytes, and it is
-/// your promise that any bytes make a valid value: a struct holding a `bool` (or an enum whose
-/// values are restricted) would be loaded from whatever the peer sent, which is undefined
-/// behaviour. Give such a struct a Serializer (Fields below makes it one line); or specialize
-/// this trait to false, and the type stops being serializable until it has one.
+/// check their flags and bools), and std::array of types copied as raw bytes.
+///
+/// So a trivially copyable struct of yours is copied as raw bytes, and it is your promise that
+/// any bytes make a valid value. C++ cannot list a struct's members, so a `bool` member (or an
+/// enum whose values are restricted) would be loaded from whatever the peer sent: undefined
+/// behaviour. Give such a struct a Serializer (Fields below makes that one line, and checks
+/// each bool); or specialize this trait to false, and the struct is refused as not
+/// serializable until it has one.
 template <class T>
 struct BitwiseSerializable : std::is_trivially_copyable<T> {};
 template <>
@@ -116,21 +134,7 @@ struct BitwiseSerializable<std::tuple<Ts...>> : std::false_type {};
 template <class T, std::size_t N>
 struct BitwiseSerializable<std::array<T, N>> : std::bool_constant<RawBytes<T>> {};
 
-/// The customization point. Specialize it for your type:
-/// ```cpp
-/// template <> struct renoir::transport::Serializer<Point> {
-///   static void write(Writer& w, const Point& p) { Serializer<double>::write(w, p.x); ... }
-///   static Point read(Reader& r) { return {Serializer<double>::read(r), ...}; }
-///   static constexpr std::size_t min_size = 16;  // optional: fewest bytes write() produces
-/// };
-/// ```
-/// `read` must throw (DecodeError, ideally) on bytes `write` never produces, and never allocate
-/// for a length it read without checking it against `Reader::remaining()` (Reader::size does).
-/// `min_size`, when given, must be a true lower bound: containers use it to reject counts
-/// the remaining bytes cannot hold (without it, 1 byte per item is assumed; so an encoding must
-/// never be empty, or containers of that type cannot be read back).
-/// A type with no Serializer can still be used in jobs whose items of that type never leave
-/// their host (see `Serializable`).
+/// Raw bytes, for BitwiseSerializable types.
 template <class T>
 struct Serializer<T, std::enable_if_t<BitwiseSerializable<T>::value>> {
   static constexpr bool raw_bytes = true;
