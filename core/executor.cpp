@@ -23,6 +23,7 @@
 #include <renoir/core/stall_watchdog.hpp>
 #include <renoir/topology/hardware.hpp>
 #include <renoir/topology/placement.hpp>
+#include <renoir/transport/serialization.hpp>
 
 namespace renoir::core {
 
@@ -93,7 +94,12 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
     while (waiting < kMaxWaiting && d.network()->try_receive(channel, bytes)) {
       Inbox* inbox = d.inbox(channel);
       if (!inbox) throw std::runtime_error("renoir: message on unknown channel " + std::to_string(channel));
-      inbox->deliver(bytes);
+      try {
+        inbox->deliver(bytes);
+      } catch (const transport::DecodeError& e) {
+        throw transport::DecodeError("renoir: a corrupt message on channel " + std::to_string(channel) +
+                                     ": " + e.what());
+      }
       progressed = true;
     }
     if (progressed) continue;

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <typeinfo>
 #include <vector>
 
@@ -28,12 +29,15 @@ std::vector<std::byte> encode(const Message<T>& m) {
   return out;
 }
 
+/// The message in `bytes`, which must hold exactly one; throws transport::DecodeError if they
+/// do not (a wrong kind, a truncated or corrupt batch, trailing bytes).
 template <class T>
 Message<T> decode(const std::vector<std::byte>& bytes) {
   transport::Reader r(bytes.data(), bytes.size());
   Message<T> m;
   const auto kind = r.pod<std::uint8_t>();
-  if (kind > static_cast<std::uint8_t>(MessageKind::terminate)) throw std::runtime_error("renoir: corrupt message kind");
+  if (kind > static_cast<std::uint8_t>(MessageKind::terminate))
+    throw transport::DecodeError("renoir: corrupt message kind " + std::to_string(kind));
   m.kind = static_cast<MessageKind>(kind);
   m.timestamp = r.pod<Timestamp>();
   if (m.kind == MessageKind::batch) {
@@ -44,6 +48,9 @@ Message<T> decode(const std::vector<std::byte>& bytes) {
                              " cross hosts but have no renoir::transport::Serializer");
     }
   }
+  if (r.remaining() != 0)
+    throw transport::DecodeError("renoir: " + std::to_string(r.remaining()) +
+                                 " bytes after the end of a message");
   return m;
 }
 

@@ -1,3 +1,4 @@
+// The cluster configuration file: parsing and validation (toml++), and writing it back.
 #include "renoir/topology/cluster_config.hpp"
 
 #include <pwd.h>
@@ -13,6 +14,8 @@
 #include <type_traits>
 
 #include <toml++/toml.h>
+
+#include "renoir/topology/toml_text.hpp"
 
 namespace renoir::topology {
 namespace {
@@ -210,6 +213,39 @@ class Reader {
   std::string context_;
 };
 
+
+toml::source_region position(std::size_t line, std::size_t column) {
+  toml::source_region where;
+  where.begin = {static_cast<toml::source_index>(line), static_cast<toml::source_index>(column)};
+  where.end = where.begin;
+  return where;
+}
+
+// toml::parse(), once the text is known not to drive toml++ into undefined behaviour (see
+// toml_text.hpp); every error, from the checks or from toml++, names the line and column.
+toml::table parse_toml(std::string_view text, const std::string& source, const Reader& reader) {
+  auto refuse = [&](const detail::TomlTextError& e) { reader.fail(position(e.line, e.column), e.what); };
+  if (auto bad = detail::check_encoding(text)) refuse(*bad);
+  try {
+    const std::string ascii = detail::ascii_placeholders(text);
+    if (ascii.size() != text.size()) {
+      try {
+        (void)toml::parse(ascii, std::string(source));
+      } catch (const toml::parse_error& e) {
+        const auto at = e.source().begin;
+        if (detail::non_ascii_at(text, at.line, at.column))
+          reader.fail(e.source(), "a non-ASCII character where TOML allows none (only strings "
+                                  "and comments may hold them: quote the key or the value)");
+        throw;
+      }
+      if (auto bad = detail::check_line_ending_backslashes(text)) refuse(*bad);
+    }
+    return toml::parse(text, std::string(source));
+  } catch (const toml::parse_error& e) {
+    reader.fail(e.source(), "TOML syntax error: " + std::string(e.description()));
+  }
+}
+
 }  // namespace
 
 std::string current_user_name() {
@@ -240,12 +276,7 @@ ClusterConfig ClusterConfig::parse_file(const std::string& path) {
 
 ClusterConfig ClusterConfig::parse_string(std::string_view toml, std::string source_name) {
   Reader reader(source_name);
-  toml::table root;
-  try {
-    root = toml::parse(toml, std::move(source_name));
-  } catch (const toml::parse_error& e) {
-    reader.fail(e.source(), "TOML syntax error: " + std::string(e.description()));
-  }
+  const toml::table root = parse_toml(toml, source_name, reader);
   return reader.cluster(root);
 }
 

@@ -73,8 +73,13 @@ void InProcessTransport::wire_progress() {
     frames.swap(inbox_->frames);
   }
   for (auto& f : frames) {
+    // The hub always knows the sender: one that is not a peer of the job cannot claim to be.
     auto it = by_address_.find(f.from);
-    on_frame(it == by_address_.end() ? std::nullopt : std::optional<PeerId>(it->second), f.bytes);
+    if (it == by_address_.end()) {
+      add_error("dropped a frame from " + f.from + ", which is not a peer of this job");
+      continue;
+    }
+    on_frame(it->second, f.bytes);
   }
 }
 

@@ -170,8 +170,22 @@ void ProtocolTransport::send(PeerId to, ChannelId channel, MessageKind kind,
   }
 }
 
+// At most one queued frame per (peer, type): however many hellos come in (or retries go out)
+// while the wire is congested, the queue stays small. Credits add up; a hello or proof already
+// queued stays as it is (our challenge never changes, and a peer heeds only the first proof).
 void ProtocolTransport::enqueue_control(PeerId to, FrameType type,
                                         std::span<const std::byte> payload) {
+  for (ControlFrame& queued : control_) {
+    if (queued.to != to || queued.type != type) continue;
+    if (type == FrameType::credit) {
+      std::uint32_t a, b;
+      std::memcpy(&a, queued.payload.data(), sizeof a);
+      std::memcpy(&b, payload.data(), sizeof b);
+      a = static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{a} + b, UINT32_MAX));
+      std::memcpy(queued.payload.data(), &a, sizeof a);
+    }
+    return;
+  }
   ControlFrame c{to, type, static_cast<std::uint8_t>(payload.size()), {}};
   std::memcpy(c.payload.data(), payload.data(), payload.size());
   control_.push_back(c);
@@ -300,6 +314,14 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
         reject(src, "data message");
         return false;
       }
+      // A sender spends one of `window` credits per data frame and we return them only once
+      // consumed: more than that in flight is a broken or hostile peer, not to be queued.
+      if (st.in_flight >= credits_.window()) {
+        add_error("dropped a data message from " + describe(src) + ": it sent more than its " +
+                  std::to_string(credits_.window()) + " credits allow");
+        return false;
+      }
+      ++st.in_flight;
       if (token) {
         ready_.push_back(Ready{src, h->channel, h->kind, {}, payload, token});
       } else {
@@ -336,8 +358,10 @@ void ProtocolTransport::consumed_locked(Ready& r) {
 
 void ProtocolTransport::return_credits_locked() {
   for (PeerId p = 0; p < peers_.size(); ++p) {
-    if (std::uint32_t c = credits_.take_returnable(p))
+    if (std::uint32_t c = credits_.take_returnable(p)) {
+      peers_[p].in_flight -= std::min(c, peers_[p].in_flight);
       enqueue_control(p, FrameType::credit, std::as_bytes(std::span(&c, 1)));
+    }
   }
   flush_control_locked();
 }

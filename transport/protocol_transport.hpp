@@ -85,6 +85,7 @@ class ProtocolTransport : public Transport {
     Auth auth = Auth::pending;
     bool answered_hello = false;  // we sent our proof to it
     bool released = false;        // see release()
+    std::uint32_t in_flight = 0;  // its data frames we accepted and have not returned credit for
     Clock::time_point next_hello{};
     Clock::time_point last_heard{};  // last valid frame from it, once verified
     Clock::time_point last_sent{};   // last frame we handed the wire for it
