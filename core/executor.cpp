@@ -9,6 +9,7 @@
 #include <climits>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <ctime>
 #include <exception>
 #include <thread>
@@ -123,7 +124,12 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
           }
           detail::set_this_replica(nullptr);
         });
-      } catch (...) {  // out of threads: stop what runs, then report
+      } catch (const std::system_error& e) {  // out of threads: stop what runs, then report
+        run.fail(std::make_exception_ptr(std::runtime_error(
+            "renoir: cannot start a thread for replica " + std::to_string(r) + " of " + std::to_string(d.replicas(b)) +
+            " of block " + std::to_string(b) + " (" + std::to_string(host.threads.size()) +
+            " threads running): " + e.what() + "; use fewer replicas or raise the limit on threads (ulimit -u)")));
+      } catch (...) {
         run.fail(std::current_exception());
       }
     }

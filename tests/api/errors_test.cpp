@@ -1,6 +1,11 @@
 // Errors (api/context.hpp, core/executor.hpp, core/run_state.hpp): a throwing user callable
 // makes execute_blocking() rethrow it without hanging; misuse of the API throws.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -169,6 +174,31 @@ TEST(ErrorsApi, StreamFileOnDirectoryThrows) {
   StreamContext ctx(RuntimeConfig::local(1));
   const std::string path = dir.file("");
   EXPECT_THROW(ctx.stream_file(path), std::runtime_error);
+}
+
+// Out of threads (RLIMIT_NPROC, as for a user with a low `ulimit -u`): execute_blocking()
+// throws an error that says what could not start and what to do, and nothing hangs. Root is
+// not subject to the limit, so the child drops to nobody first.
+[[noreturn]] void run_with_one_thread_allowed() {
+  if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) std::_Exit(10);
+  const rlimit one{1, 1};
+  if (::setrlimit(RLIMIT_NPROC, &one) != 0) std::_Exit(11);
+  try {
+    StreamContext ctx(RuntimeConfig::local(64));
+    auto out = ctx.stream_par_iter(0, 100000).shuffle().collect_count();
+    ctx.execute_blocking();
+    std::fprintf(stderr, "no error\n");
+    std::_Exit(12);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    std::_Exit(3);
+  }
+}
+
+TEST(ErrorsDeathTest, ThreadLimitGivesAClearError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(run_with_one_thread_allowed(), ::testing::ExitedWithCode(3),
+              "cannot start a thread for replica 0 of 64 of block 0 .*ulimit -u");
 }
 
 TEST(ErrorsApi, LocalZeroThrows) {
