@@ -29,7 +29,9 @@ class StreamContext {
   /// A context using every core of this machine.
   static StreamContext new_local() { return StreamContext(RuntimeConfig::local_all_cores()); }
 
-  const RuntimeConfig& config() const { return job_->config; }
+  /// The config the job runs with (by value on a temporary context, which owns it).
+  const RuntimeConfig& config() const& { return job_->config; }
+  RuntimeConfig config() && { return job_->config; }
 
   /// The elements of `range` (copied into the job), read by a single replica.
   template <class Range>
