@@ -100,7 +100,7 @@ TEST_P(Errors, ThrowInGroupByKeyAndInKeyedFold) {
     auto ctx = context();
     auto out = ctx.stream_par_iter(0, 1'000'000)
                    .group_by([](const int& x) { return x % 10; })
-                   .fold(0, [](int& a, int x) {
+                   .fold(0LL, [](long long& a, int x) {  // an int sum of 1e6 items overflows (UBSan)
                      if (x == 500'001) throw UserError("keyed fold failed");
                      a += x;
                    })
@@ -129,6 +129,43 @@ TEST_P(Errors, ThrowInZipAndMergeBranches) {
                    }))
                    .collect_count();
     expect_user_error(ctx, "zip side failed");
+  }
+}
+
+// Not a std::exception: rethrown as it was (the examples catch it with catch (...)).
+TEST_P(Errors, ThrowOfANonStdExceptionIsRethrownAsIs) {
+  auto ctx = context();
+  auto out = ctx.stream_par_iter(0, 100000).shuffle().map([](int x) {
+    if (x == 777) throw 42;
+    return x;
+  }).collect_count();
+  try {
+    ctx.execute_blocking();
+    ADD_FAILURE() << "no exception";
+  } catch (int e) {
+    EXPECT_EQ(e, 42);
+  }
+}
+
+// An error of the file source itself names the file (here: the file shrank, read by a map that
+// truncates it under the source's feet, so no timing is involved).
+TEST_P(Errors, FileSourceErrorNamesTheFile) {
+  TempDir dir;
+  std::string content;
+  for (int i = 0; content.size() < (8u << 20); ++i) content += cat("line ", i, "\n");
+  const std::string path = dir.write("input.txt", content);
+  auto ctx = context();
+  auto out = ctx.stream_file(path)
+                 .inspect([path, done = false](const std::string&) mutable {
+                   if (!done && ::truncate(path.c_str(), 0) == 0) done = true;
+                 })
+                 .collect_count();
+  try {
+    ctx.execute_blocking();
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("input file '" + path + "' shrank while being read"), std::string::npos)
+        << e.what();
   }
 }
 
