@@ -1,6 +1,7 @@
 // RuntimeConfig: where a job runs (local cores or the hosts of a cluster file), from code or argv.
 #include <renoir/api/config.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
@@ -28,17 +29,23 @@ std::string usage(const std::string& program) {
   std::exit(2);
 }
 
-std::optional<std::size_t> parse_count(const std::string& s) {
-  std::size_t n = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
-  return n;
+// `what` names the request, e.g. "--local 100000".
+std::string too_many(const std::string& what) {
+  return what + ": at most " + std::to_string(RuntimeConfig::max_local_replicas()) +
+         " replicas per operator on this machine (" + std::to_string(topology::core_count()) +
+         " cores; each replica is a thread, and an exchange between n replicas uses n x n rings)";
 }
 
 }  // namespace
 
+std::size_t RuntimeConfig::max_local_replicas() {
+  return std::max<std::size_t>(256, 8 * topology::core_count());
+}
+
 RuntimeConfig RuntimeConfig::local(std::size_t n) {
   if (n == 0) throw std::invalid_argument("RuntimeConfig::local(0): a job needs at least one replica per operator");
+  if (n > max_local_replicas())
+    throw std::invalid_argument(too_many("RuntimeConfig::local(" + std::to_string(n) + ")"));
   RuntimeConfig c;
   c.local_n_ = n;
   return c;
@@ -46,8 +53,13 @@ RuntimeConfig RuntimeConfig::local(std::size_t n) {
 
 RuntimeConfig RuntimeConfig::simulated(std::vector<std::size_t> host_cores) {
   if (host_cores.empty()) throw std::invalid_argument("RuntimeConfig::simulated: give at least one host");
-  for (std::size_t c : host_cores)
+  std::size_t total = 0;
+  for (std::size_t c : host_cores) {
     if (c == 0) throw std::invalid_argument("RuntimeConfig::simulated: a host needs at least one core");
+    total += std::min(c, max_local_replicas() + 1);  // no overflow, still over the limit
+    if (total > max_local_replicas())
+      throw std::invalid_argument(too_many("RuntimeConfig::simulated: " + std::to_string(total) + " cores in all"));
+  }
   RuntimeConfig c;
   c.simulated_ = std::move(host_cores);
   return c;
@@ -67,10 +79,12 @@ RuntimeConfig RuntimeConfig::remote(const std::string& path) {
   return c;
 }
 
-const topology::ClusterConfig& RuntimeConfig::cluster() const {
+const topology::ClusterConfig& RuntimeConfig::cluster() const& {
   if (!cluster_) throw std::logic_error("RuntimeConfig::cluster(): this is a local config");
   return *cluster_;
 }
+
+topology::ClusterConfig RuntimeConfig::cluster() && { return static_cast<const RuntimeConfig&>(*this).cluster(); }
 
 void RuntimeConfig::spawn_remote_workers() const {
   if (is_local()) return;
@@ -111,9 +125,14 @@ std::pair<RuntimeConfig, std::vector<std::string>> RuntimeConfig::from_args(int 
     } else if (arg == "-l" || arg == "--local") {
       if (local || remote) bad_usage(program, "give exactly one of --local and --remote");
       const std::string v = value("--local");
-      local = parse_count(v);
-      if (!local) bad_usage(program, "--local expects a positive integer, got '" + v + "'");
-      if (*local == 0) bad_usage(program, "--local 0: a job needs at least one replica per operator");
+      std::size_t n = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      const bool digits = end == v.data() + v.size() && !v.empty();
+      if (ec == std::errc::result_out_of_range && digits) bad_usage(program, too_many("--local " + v));
+      if (ec != std::errc{} || !digits) bad_usage(program, "--local expects a positive integer, got '" + v + "'");
+      if (n == 0) bad_usage(program, "--local 0: a job needs at least one replica per operator");
+      if (n > max_local_replicas()) bad_usage(program, too_many("--local " + v));
+      local = n;
     } else if (arg == "-r" || arg == "--remote") {
       if (local || remote) bad_usage(program, "give exactly one of --local and --remote");
       remote = value("--remote");

@@ -17,15 +17,22 @@ namespace renoir {
 class RuntimeConfig {
  public:
   /// Runs on this machine with `n` replicas per unlimited block. Throws std::invalid_argument if
-  /// n == 0.
+  /// n == 0 or n > max_local_replicas().
   static RuntimeConfig local(std::size_t n);
+
+  /// The most replicas per block a run on this machine accepts: 8 per core, and at least 256.
+  /// Each replica is a thread, and an exchange between two blocks of n replicas uses n x n rings,
+  /// so set-up time and memory grow with n squared (n = 1024: about 4.7 GB and 15 s before the
+  /// first item; n = 2048: 9 GB), while replicas beyond the cores add no speed.
+  static std::size_t max_local_replicas();
 
   /// Runs on this machine with one replica per core hwloc reports.
   static RuntimeConfig local_all_cores();
 
   /// Runs in this process as if on hosts with `host_cores[h]` cores each: every simulated host
   /// has its own replicas and they exchange serialized batches through an in-memory network.
-  /// For testing jobs on a multi-host topology without machines.
+  /// For testing jobs on a multi-host topology without machines. Throws std::invalid_argument
+  /// if a host has no core or all of them have more than max_local_replicas().
   static RuntimeConfig simulated(std::vector<std::size_t> host_cores);
 
   /// Runs on the hosts listed in the TOML file at `path` (see README "Distributed").
@@ -46,10 +53,15 @@ class RuntimeConfig {
   bool is_local() const { return !cluster_; }
   /// Replicas of an unlimited block on this machine (local mode).
   std::size_t local_parallelism() const { return local_n_; }
-  /// The hosts of a remote config.
-  const topology::ClusterConfig& cluster() const;
+  /// The hosts of a remote config (shared with every copy of this config, alive while one is).
+  const topology::ClusterConfig& cluster() const&;
+  /// On a temporary config: the hosts by value, so that `RuntimeConfig::remote(p).cluster()`
+  /// does not leave a reference into a destroyed config.
+  topology::ClusterConfig cluster() &&;
   /// Cores of the simulated hosts (empty unless made by simulated()).
-  const std::vector<std::size_t>& simulated_hosts() const { return simulated_; }
+  const std::vector<std::size_t>& simulated_hosts() const& { return simulated_; }
+  /// On a temporary config: by value (a range-for over it stays valid).
+  std::vector<std::size_t> simulated_hosts() && { return std::move(simulated_); }
   /// In a worker process started by spawn_remote_workers: this host's index in the cluster.
   std::optional<std::size_t> host_id() const { return host_id_; }
 

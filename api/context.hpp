@@ -29,7 +29,9 @@ class StreamContext {
   /// A context using every core of this machine.
   static StreamContext new_local() { return StreamContext(RuntimeConfig::local_all_cores()); }
 
-  const RuntimeConfig& config() const { return job_->config; }
+  /// The config the job runs with (by value on a temporary context, which owns it).
+  const RuntimeConfig& config() const& { return job_->config; }
+  RuntimeConfig config() && { return job_->config; }
 
   /// The elements of `range` (copied into the job), read by a single replica.
   template <class Range>
@@ -60,18 +62,25 @@ class StreamContext {
   }
 
   /// The lines of a text file (without '\n' or a trailing '\r'), split by byte range across
-  /// the replicas; every line is read exactly once. Throws if the file cannot be opened.
+  /// the replicas; every line is read exactly once, whatever its length or bytes (binary data
+  /// is fine: a line is what lies between '\n's). The file is opened here, so it must be a
+  /// regular file: a missing or unreadable file, a directory, a FIFO or a device throws
+  /// std::runtime_error naming the path. The job then reads the file as it is when it starts,
+  /// even if the path is unlinked or replaced meanwhile; a file that shrinks while being read
+  /// makes execute_blocking() throw, naming it.
   auto stream_file(std::string path) {
-    detail::LineReader probe(path, 0, 1);  // fail now, with the path, rather than in a replica
-    return make<std::string>(sources::File{std::move(path)}, Replication::unlimited());
+    return make<std::string>(sources::File{std::make_shared<detail::InputFile>(std::move(path))},
+                             Replication::unlimited());
   }
 
-  /// The rows of a CSV file parsed as `T` (see CsvCodec), split like stream_file. With
-  /// `has_header` the first line is skipped. Errors name the file and line.
+  /// The rows of a CSV file parsed as `T` (see CsvCodec), split like stream_file and opened the
+  /// same way. With `has_header` the first line is skipped. Empty lines are skipped. A row with
+  /// the wrong number of fields or a field of the wrong type makes execute_blocking() throw
+  /// std::runtime_error "FILE:LINE: what was expected, what was found".
   template <class T>
   auto stream_csv(std::string path, bool has_header = true) {
-    detail::LineReader probe(path, 0, 1);
-    return make<T>(sources::Csv<T>{std::move(path), has_header}, Replication::unlimited());
+    return make<T>(sources::Csv<T>{std::make_shared<detail::InputFile>(std::move(path)), has_header},
+                   Replication::unlimited());
   }
 
   /// Runs the job and waits for it. Rethrows the first error raised by any replica, after

@@ -31,6 +31,28 @@ class CsvFields {
   std::size_t pos_ = 0;
 };
 
+namespace detail {
+/// A field as quoted in an error message: at most 40 bytes, non-printable bytes as \xNN.
+inline std::string excerpt(std::string_view s) {
+  constexpr std::size_t kMax = 40;
+  std::string out = "'";
+  for (std::size_t i = 0; i < s.size() && i < kMax; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  out.push_back('\'');
+  if (s.size() > kMax) out += "... (" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+}  // namespace detail
+
 /// How a row type reads from and writes to CSV fields. Built in: arithmetic types,
 /// std::string, std::optional (empty field), std::pair and std::tuple (one field per element).
 /// For your own struct, specialize it:
@@ -54,12 +76,14 @@ struct CsvCodec<T, std::enable_if_t<std::is_arithmetic_v<T>>> {
       const std::string_view v(b, static_cast<std::size_t>(e - b));
       if (v == "true" || v == "1") return true;
       if (v == "false" || v == "0") return false;
-      throw std::runtime_error("field " + std::to_string(f.consumed()) + " ('" + s + "') is not a valid boolean");
+      throw std::runtime_error("field " + std::to_string(f.consumed()) + " (" + detail::excerpt(s) + ") is not a valid boolean");
     } else {
       T value{};
       auto [p, ec] = std::from_chars(b, e, value);
+      if (ec == std::errc::result_out_of_range)
+        throw std::runtime_error("field " + std::to_string(f.consumed()) + " (" + detail::excerpt(s) + ") is out of range");
       if (ec != std::errc{} || p != e)
-        throw std::runtime_error("field " + std::to_string(f.consumed()) + " ('" + s + "') is not a valid " +
+        throw std::runtime_error("field " + std::to_string(f.consumed()) + " (" + detail::excerpt(s) + ") is not a valid " +
                                  (std::is_floating_point_v<T> ? "number" : "integer"));
       return value;
     }

@@ -168,8 +168,10 @@ class Stream {
     job_->graph.add_block(source_, ops_, std::move(terminal), options_);
   }
 
-  const std::shared_ptr<detail::Job>& job() const { return job_; }
-  const core::BlockOptions& options() const { return options_; }
+  const std::shared_ptr<detail::Job>& job() const& { return job_; }
+  std::shared_ptr<detail::Job> job() && { return job_; }
+  const core::BlockOptions& options() const& { return options_; }
+  core::BlockOptions options() && { return options_; }
 
  private:
   std::shared_ptr<detail::Job> job_;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace renoir::detail {
 
@@ -27,6 +28,74 @@ template <class T, std::size_t N>
 struct is_view<std::span<T, N>> : std::true_type {};
 template <class A, class B>
 struct is_view<std::pair<A, B>> : std::bool_constant<is_view<A>::value || is_view<B>::value> {};
+
+template <class T>
+struct is_view<std::optional<T>> : is_view<T> {};
+
+/// The key of a keyed pair, for the pair that replaces it: moved, unless the new value `U` is a
+/// view that may point into the key (a moved short string keeps no bytes where they were).
+template <class U, class K>
+constexpr decltype(auto) pass_key(K& key) noexcept {
+  if constexpr (is_view<U>::value)
+    return static_cast<const K&>(key);
+  else
+    return std::move(key);
+}
+
+/// Owning buffers: a view into one taken by value dies with the parameter.
+template <class T>
+struct is_owning_buffer : std::false_type {};
+template <class C, class Tr, class A>
+struct is_owning_buffer<std::basic_string<C, Tr, A>> : std::true_type {};
+template <class T, class A>
+struct is_owning_buffer<std::vector<T, A>> : std::true_type {};
+
+/// Result and parameters of a callable with one non-template call operator (or a function).
+/// `known` is false for generic lambdas and overloaded function objects.
+template <class F, class = void>
+struct signature {
+  static constexpr bool known = false;
+};
+template <class F>
+struct signature<F, std::void_t<decltype(&F::operator())>> : signature<decltype(&F::operator())> {};
+template <class R, class... A>
+struct signature<R (*)(A...)> {
+  static constexpr bool known = true;
+  using result = R;
+  static constexpr bool owning_by_value = (... || (!std::is_reference_v<A> && is_owning_buffer<std::remove_cv_t<A>>::value));
+};
+template <class R, class... A>
+struct signature<R (*)(A...) noexcept> : signature<R (*)(A...)> {};
+template <class R, class C, class... A>
+struct signature<R (C::*)(A...)> : signature<R (*)(A...)> {};
+template <class R, class C, class... A>
+struct signature<R (C::*)(A...) const> : signature<R (*)(A...)> {};
+template <class R, class C, class... A>
+struct signature<R (C::*)(A...) noexcept> : signature<R (*)(A...)> {};
+template <class R, class C, class... A>
+struct signature<R (C::*)(A...) const noexcept> : signature<R (*)(A...)> {};
+
+/// True if `F` takes a std::string or std::vector by value and returns a view (string_view,
+/// span, or an optional or pair of one): the view can only point into the parameter, which
+/// dies when F returns. (Generic lambdas are not checked.)
+template <class F>
+constexpr bool returns_view_into_by_value_param() {
+  using Sig = signature<std::decay_t<F>>;
+  if constexpr (!Sig::known)
+    return false;
+  else
+    return Sig::owning_by_value && is_view<std::remove_cvref_t<typename Sig::result>>::value;
+}
+
+/// Fails to compile for the callables of returns_view_into_by_value_param (called by the verbs
+/// whose callable's result stays in use: map, filter_map, flat_map, key functions).
+template <class F>
+constexpr void check_no_dangling_view() {
+  static_assert(!returns_view_into_by_value_param<F>(),
+                "renoir: this callable takes a std::string or std::vector by value and returns a view (string_view, "
+                "span) into it, which dangles once the callable returns: take the parameter by const reference (the "
+                "view then points into the item) or return an owning type");
+}
 
 /// How a grouping key is stored: a std::string_view key (a view into the item) is stored as a
 /// std::string, and looked up without building one (see KeyMap).

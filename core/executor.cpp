@@ -12,6 +12,7 @@
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <ctime>
 #include <exception>
 #include <thread>
@@ -170,7 +171,12 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
         });
         host.activities.push_back(&rc.parker->activity);
         host.ids.emplace_back(b, r);
-      } catch (...) {  // out of threads: stop what runs, then report
+      } catch (const std::system_error& e) {  // out of threads: stop what runs, then report
+        run.fail(std::make_exception_ptr(std::runtime_error(
+            "renoir: cannot start a thread for replica " + std::to_string(r) + " of " + std::to_string(d.replicas(b)) +
+            " of block " + std::to_string(b) + " (" + std::to_string(host.threads.size()) +
+            " threads running): " + e.what() + "; use fewer replicas or raise the limit on threads (ulimit -u)")));
+      } catch (...) {
         run.fail(std::current_exception());
       }
     }

@@ -6,6 +6,8 @@
 
 #include <renoir/renoir.hpp>
 
+#include "args.hpp"
+
 namespace {
 std::uint64_t collatz_steps(std::uint64_t n) {
   std::uint64_t steps = 0;
@@ -19,17 +21,20 @@ std::uint64_t collatz_steps(std::uint64_t n) {
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
-  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
   std::uint64_t limit = 1'000'000;
-  try {
-    if (args.size() > 2) throw std::invalid_argument("too many arguments");
-    if (args.size() == 2) limit = std::stoull(args[1]);
-    if (limit < 2) throw std::invalid_argument("N must be at least 2");
-  } catch (const std::exception& e) {
-    std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) [N >= 2]  (" << e.what() << ")\n";
+  const char* problem = nullptr;
+  if (args.size() > 2)
+    problem = "too many arguments";
+  else if (args.size() == 2 && !examples::parse_count(args[1], limit))
+    problem = "N is not a number";
+  else if (limit < 2)
+    problem = "N must be at least 2";
+  if (problem) {
+    std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) [N >= 2]  (" << problem << ")\n";
     return 2;
   }
   try {
+    config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
     using Best = std::pair<std::uint64_t, std::uint64_t>;  // (steps, number)
     renoir::StreamContext ctx(config);
     auto best = ctx.stream_par_iter<std::uint64_t>(1, limit)
@@ -43,6 +48,9 @@ int main(int argc, char** argv) {
       std::cout << "below " << limit << ": " << r->front().second << " takes " << r->front().first << " steps\n";
   } catch (const std::exception& e) {
     std::cerr << args[0] << ": error: " << e.what() << '\n';
+    return 1;
+  } catch (...) {
+    std::cerr << args[0] << ": error: an exception that is not a std::exception\n";
     return 1;
   }
 }

@@ -7,16 +7,19 @@
 
 #include <renoir/renoir.hpp>
 
+#include "args.hpp"
 #include "words.hpp"
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
-  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
-  if (args.size() != 2 && !(args.size() == 4 && args[2] == "--top")) {
+  std::size_t top = 0;
+  if ((args.size() != 2 && !(args.size() == 4 && args[2] == "--top")) ||
+      (args.size() == 4 && !examples::parse_count(args[3], top))) {
     std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) FILE [--top K]\n";
     return 2;
   }
   try {
+    config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
     const auto start = std::chrono::steady_clock::now();
     renoir::StreamContext ctx(config);
     auto counts = ctx.stream_file(args.at(1))
@@ -28,7 +31,7 @@ int main(int argc, char** argv) {
     auto result = counts.get();
     if (!result) return 0;  // not the collecting host
     if (args.size() == 4) {  // the K most frequent words, then the time
-      const std::size_t k = std::min<std::size_t>(std::stoul(args[3]), result->size());
+      const std::size_t k = std::min(top, result->size());
       std::partial_sort(result->begin(), result->begin() + static_cast<std::ptrdiff_t>(k), result->end(),
                         [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
       result->resize(k);
@@ -39,6 +42,9 @@ int main(int argc, char** argv) {
     if (args.size() == 4) std::fprintf(stderr, "elapsed: %.3f s\n", secs);
   } catch (const std::exception& e) {
     std::cerr << args[0] << ": error: " << e.what() << '\n';
+    return 1;
+  } catch (...) {
+    std::cerr << args[0] << ": error: an exception that is not a std::exception\n";
     return 1;
   }
 }

@@ -10,12 +10,12 @@
 
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
-  config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
   if (args.size() != 2) {
     std::cerr << "usage: " << args[0] << " (--local N | --remote CONFIG) FILE\n";
     return 2;
   }
   try {
+    config.spawn_remote_workers();  // remote: start the job on every host and exit; local: no-op
     renoir::StreamContext ctx(config);
     using Count = std::pair<std::string, std::size_t>;
     auto counts = ctx.stream_file(args[1])
@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     std::cerr << args[0] << ": error: " << e.what() << '\n';
+    return 1;
+  } catch (...) {
+    std::cerr << args[0] << ": error: an exception that is not a std::exception\n";
     return 1;
   }
 }

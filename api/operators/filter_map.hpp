@@ -24,6 +24,7 @@ template <class T, class S, class O>
 template <class F>
 auto Stream<T, S, O>::filter_map(F f) const {
   static_assert(std::is_invocable_v<F&, T&&>, "renoir: filter_map expects f(T) -> std::optional<U>");
+  detail::check_no_dangling_view<F>();
   using R = std::remove_cvref_t<std::invoke_result_t<F&, T&&>>;
   static_assert(detail::is_optional<R>::value, "renoir: filter_map's callable must return a std::optional");
   using U = typename R::value_type;
@@ -41,10 +42,11 @@ template <class K, class V, class S, class O>
 template <class F>
 auto KeyedStream<K, V, S, O>::filter_map(F f) const {
   using U = typename detail::kv_result_t<F, K, V>::value_type;
+  detail::check_no_dangling_view<F>();
   return detail::keyed(inner_.filter_map([f](std::pair<K, V>&& kv) mutable -> std::optional<std::pair<K, U>> {
     auto r = detail::invoke_kv(f, kv.first, std::move(kv.second));
     if (!r) return std::nullopt;
-    return std::pair<K, U>(std::move(kv.first), std::move(*r));
+    return std::pair<K, U>(detail::pass_key<U>(kv.first), std::move(*r));
   }));
 }
 

@@ -32,6 +32,7 @@ template <class T, class S, class O>
 template <class F>
 auto Stream<T, S, O>::flat_map(F f) const {
   static_assert(std::is_invocable_v<F&, T&&>, "renoir: flat_map expects f(T) -> a range of U");
+  detail::check_no_dangling_view<F>();
   using R = std::invoke_result_t<F&, T&&>;
   static_assert(detail::Iterable<std::remove_reference_t<R>>, "renoir: flat_map's callable must return a range");
   using U = detail::iter_value_t<std::remove_reference_t<R>>;
@@ -67,6 +68,7 @@ template <class K, class V, class S, class O>
 template <class F>
 auto KeyedStream<K, V, S, O>::flat_map(F f) const {
   using U = detail::iter_value_t<detail::kv_result_t<F, K, V>>;
+  detail::check_no_dangling_view<F>();
   return detail::keyed(inner_.template then<std::pair<K, U>>(
       [f](auto next) { return ops::KeyedFlatMap<K, F, decltype(next)>{{std::move(next)}, f}; }));
 }

@@ -6,18 +6,21 @@
 #include <utility>
 
 #include <renoir/api/operators/keyed_fold.hpp>
+#include <renoir/api/traits.hpp>
 #include <renoir/core/op_base.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
 namespace ops {
-template <class F, class Next>
+/// Pairs an item with its key. K owns its data (see owned_key): the key is built before the
+/// item moves into the pair, so a key that views into the item is copied while it is valid.
+template <class K, class F, class Next>
 struct KeyBy : core::Forward<Next> {
   F key;
   template <class X>
   void push(X&& x) {
-    auto k = std::invoke(key, std::as_const(x));
-    this->next.push(std::pair<decltype(k), std::remove_cvref_t<X>>(std::move(k), std::forward<X>(x)));
+    K k(std::invoke(key, std::as_const(x)));
+    this->next.push(std::pair<K, std::remove_cvref_t<X>>(std::move(k), std::forward<X>(x)));
   }
 };
 }  // namespace ops
@@ -26,9 +29,11 @@ template <class T, class S, class O>
 template <class KeyFn>
 auto Stream<T, S, O>::key_by(KeyFn key) const {
   static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: key_by expects key(const T&) -> K");
-  using K = std::decay_t<std::invoke_result_t<KeyFn&, const T&>>;
+  detail::check_no_dangling_view<KeyFn>();
+  // A std::string_view key (a view into the item, which then moves) is kept as std::string.
+  using K = detail::owned_key_t<std::decay_t<std::invoke_result_t<KeyFn&, const T&>>>;
   auto pairs = this->template then<std::pair<K, T>>(
-      [key](auto next) { return ops::KeyBy<KeyFn, decltype(next)>{{std::move(next)}, key}; });
+      [key](auto next) { return ops::KeyBy<K, KeyFn, decltype(next)>{{std::move(next)}, key}; });
   return detail::keyed(std::move(pairs));
 }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <renoir/api/operators/keyed_fold.hpp>
+#include <renoir/api/traits.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
@@ -18,6 +19,7 @@ template <class T, class S, class O>
 template <class KeyFn, class Acc, class L, class G>
 auto Stream<T, S, O>::group_by_fold(KeyFn key, Acc init, L local, G global) const {
   static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: group_by_fold expects key(const T&) -> K");
+  detail::check_no_dangling_view<KeyFn>();
   using K = detail::owned_key_t<std::decay_t<std::invoke_result_t<KeyFn&, const T&>>>;
   using P = std::pair<K, Acc>;
   auto partial = this->template then<P>([key, init, local](auto next) {

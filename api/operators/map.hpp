@@ -25,6 +25,7 @@ template <class T, class S, class O>
 template <class F>
 auto Stream<T, S, O>::map(F f) const {
   static_assert(std::is_invocable_v<F&, T&&>, "renoir: map expects a callable f(T) -> U");
+  detail::check_no_dangling_view<F>();
   using U = std::decay_t<std::invoke_result_t<F&, T&&>>;
   static_assert(!std::is_void_v<U>, "renoir: map's callable must return a value (use inspect or for_each)");
   return this->template then<U>([f](auto next) { return ops::Map<F, decltype(next)>{{std::move(next)}, f}; });
@@ -41,9 +42,10 @@ template <class K, class V, class S, class O>
 template <class F>
 auto KeyedStream<K, V, S, O>::map(F f) const {
   using U = detail::kv_result_t<F, K, V>;
+  detail::check_no_dangling_view<F>();
   return detail::keyed(inner_.map([f](std::pair<K, V>&& kv) mutable {
     auto u = detail::invoke_kv(f, kv.first, std::move(kv.second));
-    return std::pair<K, U>(std::move(kv.first), std::move(u));
+    return std::pair<K, U>(detail::pass_key<U>(kv.first), std::move(u));
   }));
 }
 
@@ -58,7 +60,7 @@ struct KeyedRichMap : core::Forward<Next> {
     auto it = per_key.find(kv.first);
     if (it == per_key.end()) it = per_key.emplace(kv.first, proto).first;
     auto u = detail::invoke_kv(it->second, kv.first, std::move(kv.second));
-    this->next.push(std::pair<K, decltype(u)>(std::move(kv.first), std::move(u)));
+    this->next.push(std::pair<K, decltype(u)>(detail::pass_key<decltype(u)>(kv.first), std::move(u)));
   }
 };
 }  // namespace ops
@@ -67,6 +69,7 @@ template <class K, class V, class S, class O>
 template <class F>
 auto KeyedStream<K, V, S, O>::rich_map(F f) const {
   using U = detail::kv_result_t<F, K, V>;
+  detail::check_no_dangling_view<F>();
   return detail::keyed(inner_.template then<std::pair<K, U>>(
       [f](auto next) { return ops::KeyedRichMap<K, F, decltype(next)>{{std::move(next)}, f}; }));
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <type_traits>
 
+#include <renoir/api/traits.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
@@ -22,6 +23,7 @@ template <class T, class S, class O>
 template <class KeyFn>
 auto Stream<T, S, O>::repartition_by(Replication replication, KeyFn key) const {
   static_assert(std::is_invocable_v<KeyFn&, const T&>, "renoir: repartition_by expects key(const T&) -> K");
+  detail::check_no_dangling_view<KeyFn>();
   return exchange(core::HashRouter<KeyFn>{std::move(key)}, replication);
 }
 

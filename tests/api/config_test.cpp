@@ -92,6 +92,24 @@ TEST(RuntimeConfigFromArgs, RemoteWithAnExistingFile) {
 
 // ---- failure paths: exit status 2 and a message on stderr; --help exits 0 ----
 
+// The limit: 8 replicas per core, at least 256 (each replica a thread, n x n rings per exchange).
+TEST(RuntimeConfigLocal, LimitOnReplicas) {
+  const std::size_t max = RuntimeConfig::max_local_replicas();
+  EXPECT_GE(max, 256u);
+  EXPECT_EQ(RuntimeConfig::local(max).local_parallelism(), max);
+  for (std::size_t n : {max + 1, std::size_t{100000}, std::size_t{1} << 31, ~std::size_t{0}}) {
+    try {
+      RuntimeConfig::local(n);
+      ADD_FAILURE() << "local(" << n << ") accepted";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(cat("at most ", max, " replicas")), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(RuntimeConfig::simulated({max, 1}), std::invalid_argument);
+  EXPECT_THROW(RuntimeConfig::simulated({~std::size_t{0}, ~std::size_t{0}}), std::invalid_argument);
+  EXPECT_NO_THROW(RuntimeConfig::simulated({max - 1, 1}));
+}
+
 class RuntimeConfigFromArgsDeathTest : public ::testing::Test {
  protected:
   void SetUp() override { GTEST_FLAG_SET(death_test_style, "threadsafe"); }
@@ -110,9 +128,22 @@ TEST_F(RuntimeConfigFromArgsDeathTest, LocalNotANumber) {
   EXPECT_EXIT(parse({"prog", "--local="}), ::testing::ExitedWithCode(2), "positive integer, got ''");
 }
 
+// Huge N: a clear usage error before any thread or ring is made (2^31 used to spend minutes
+// allocating, 100000 ended in std::bad_alloc).
+TEST_F(RuntimeConfigFromArgsDeathTest, LocalTooLarge) {
+  const std::string max = std::to_string(RuntimeConfig::max_local_replicas());
+  const std::string over = std::to_string(RuntimeConfig::max_local_replicas() + 1);
+  for (const std::string& n : {over, std::string("100000"), std::string("2147483648"), std::string("18446744073709551615"),
+                               std::string("18446744073709551616"), std::string("99999999999999999999999999")})
+    EXPECT_EXIT(parse({"prog", "--local", n}), ::testing::ExitedWithCode(2), "--local " + n + ": at most " + max + " replicas")
+        << n;
+  EXPECT_EXIT(parse({"prog", "--local=-1"}), ::testing::ExitedWithCode(2), "positive integer, got '-1'");
+}
+
 TEST_F(RuntimeConfigFromArgsDeathTest, BothFlags) {
-  TempDir dir;
-  const std::string path = dir.write("c.toml", "");
+  // Refused before the file is read, so none is needed (a TempDir made here would be made again,
+  // and left behind, by every re-executed death-test child).
+  const std::string path = "/nonexistent/c.toml";
   EXPECT_EXIT(parse({"prog", "--local", "2", "--remote", path}), ::testing::ExitedWithCode(2), "exactly one of --local and --remote");
   EXPECT_EXIT(parse({"prog", "-r", path, "-l", "2"}), ::testing::ExitedWithCode(2), "exactly one of --local and --remote");
   EXPECT_EXIT(parse({"prog", "-l", "2", "-l", "3"}), ::testing::ExitedWithCode(2), "exactly one of --local and --remote");

@@ -1,6 +1,11 @@
 // Errors (api/context.hpp, core/executor.hpp, core/run_state.hpp): a throwing user callable
 // makes execute_blocking() rethrow it without hanging; misuse of the API throws.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -95,7 +100,7 @@ TEST_P(Errors, ThrowInGroupByKeyAndInKeyedFold) {
     auto ctx = context();
     auto out = ctx.stream_par_iter(0, 1'000'000)
                    .group_by([](const int& x) { return x % 10; })
-                   .fold(0, [](int& a, int x) {
+                   .fold(0LL, [](long long& a, int x) {  // an int sum of 1e6 items overflows (UBSan)
                      if (x == 500'001) throw UserError("keyed fold failed");
                      a += x;
                    })
@@ -124,6 +129,43 @@ TEST_P(Errors, ThrowInZipAndMergeBranches) {
                    }))
                    .collect_count();
     expect_user_error(ctx, "zip side failed");
+  }
+}
+
+// Not a std::exception: rethrown as it was (the examples catch it with catch (...)).
+TEST_P(Errors, ThrowOfANonStdExceptionIsRethrownAsIs) {
+  auto ctx = context();
+  auto out = ctx.stream_par_iter(0, 100000).shuffle().map([](int x) {
+    if (x == 777) throw 42;
+    return x;
+  }).collect_count();
+  try {
+    ctx.execute_blocking();
+    ADD_FAILURE() << "no exception";
+  } catch (int e) {
+    EXPECT_EQ(e, 42);
+  }
+}
+
+// An error of the file source itself names the file (here: the file shrank, read by a map that
+// truncates it under the source's feet, so no timing is involved).
+TEST_P(Errors, FileSourceErrorNamesTheFile) {
+  TempDir dir;
+  std::string content;
+  for (int i = 0; content.size() < (8u << 20); ++i) content += cat("line ", i, "\n");
+  const std::string path = dir.write("input.txt", content);
+  auto ctx = context();
+  auto out = ctx.stream_file(path)
+                 .inspect([path, done = false](const std::string&) mutable {
+                   if (!done && ::truncate(path.c_str(), 0) == 0) done = true;
+                 })
+                 .collect_count();
+  try {
+    ctx.execute_blocking();
+    ADD_FAILURE() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("input file '" + path + "' shrank while being read"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -169,6 +211,31 @@ TEST(ErrorsApi, StreamFileOnDirectoryThrows) {
   StreamContext ctx(RuntimeConfig::local(1));
   const std::string path = dir.file("");
   EXPECT_THROW(ctx.stream_file(path), std::runtime_error);
+}
+
+// Out of threads (RLIMIT_NPROC, as for a user with a low `ulimit -u`): execute_blocking()
+// throws an error that says what could not start and what to do, and nothing hangs. Root is
+// not subject to the limit, so the child drops to nobody first.
+[[noreturn]] void run_with_one_thread_allowed() {
+  if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) std::_Exit(10);
+  const rlimit one{1, 1};
+  if (::setrlimit(RLIMIT_NPROC, &one) != 0) std::_Exit(11);
+  try {
+    StreamContext ctx(RuntimeConfig::local(64));
+    auto out = ctx.stream_par_iter(0, 100000).shuffle().collect_count();
+    ctx.execute_blocking();
+    std::fprintf(stderr, "no error\n");
+    std::_Exit(12);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    std::_Exit(3);
+  }
+}
+
+TEST(ErrorsDeathTest, ThreadLimitGivesAClearError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(run_with_one_thread_allowed(), ::testing::ExitedWithCode(3),
+              "cannot start a thread for replica 0 of 64 of block 0 .*ulimit -u");
 }
 
 TEST(ErrorsApi, LocalZeroThrows) {

@@ -1,9 +1,12 @@
 // Sinks (api/sinks/collect.hpp, for_each.hpp) and StreamOutput (api/output.hpp) at parallelism
 // 1, 2 and 4. write_csv is in csv_test.cpp.
 #include <deque>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <type_traits>
 #include <unordered_set>
 #include <vector>
 
@@ -27,6 +30,60 @@ TEST_P(Sinks, CollectVec) {
   EXPECT_EQ(sorted(take(out)), expected);
   EXPECT_FALSE(out.get().has_value());  // get() takes the result out
   EXPECT_FALSE(out.ready());
+}
+
+// The loop a new user writes first: before Taken, get() returned a std::optional by value and
+// `*out.get()` was a reference into it, dead before the loop body ran (exit 139; ASan:
+// heap-use-after-free). Strings, so that a dangling read touches freed heap memory.
+TEST_P(Sinks, GetDereferencedInARangeForKeepsTheResultAlive) {
+  auto ctx = context();
+  auto out = ctx.stream_par_iter(0, kN).map([](int x) { return cat("item-number-", x); }).collect_vec();
+  ctx.execute_blocking();
+  std::vector<std::string> seen;
+  for (auto& x : *out.get()) seen.push_back(x);
+  std::vector<std::string> expected;
+  for (int x = 0; x < kN; ++x) expected.push_back(cat("item-number-", x));
+  EXPECT_EQ(sorted(seen), sorted(expected));
+  EXPECT_FALSE(out.ready());  // taken, as Renoir's get()
+}
+
+TEST_P(Sinks, GetOnKeyedResultsWithStructuredBindings) {
+  auto ctx = context();
+  auto a = ctx.stream_par_iter(0, kN).map([](int x) { return cat("w", x % 10); }).group_by_count([](const std::string& w) { return w; }).collect_vec();
+  auto b = ctx.stream_par_iter(0, kN).map([](int x) { return cat("w", x % 10); }).group_by_count([](const std::string& w) { return w; }).collect_vec();
+  ctx.execute_blocking();
+  std::map<std::string, std::size_t> from_temporary, from_named;
+  for (auto& [w, n] : *a.get()) from_temporary[w] = n;
+  if (auto r = b.get())
+    for (auto& [w, n] : *r) from_named[w] = n;
+  std::map<std::string, std::size_t> expected;
+  for (int x = 0; x < 10; ++x) expected[cat("w", x)] = kN / 10;
+  EXPECT_EQ(from_temporary, expected);
+  EXPECT_EQ(from_named, expected);
+}
+
+TEST_P(Sinks, GetDereferencedIntoValuesAndReferences) {
+  auto ctx = context();
+  auto a = ctx.stream_par_iter(0, 100).map([](int x) { return cat("value-", x, "-with-a-heap-buffer"); }).collect_vec();
+  auto b = ctx.stream_par_iter(0, 100).map([](int x) { return cat("value-", x, "-with-a-heap-buffer"); }).collect_vec();
+  auto c = ctx.stream_par_iter(0, 100).map([](int x) { return cat("value-", x, "-with-a-heap-buffer"); }).collect_vec();
+  auto count = ctx.stream_par_iter(0, 100).collect_count();
+  ctx.execute_blocking();
+  auto v = *a.get();  // a std::vector<std::string>, moved out
+  static_assert(std::is_same_v<decltype(v), std::vector<std::string>>);
+  const auto& r = *b.get();  // a temporary vector, lifetime-extended (not a reference into a dead optional)
+  auto w = c.get().value();
+  EXPECT_EQ(v.size(), 100u);
+  EXPECT_EQ(sorted(r), sorted(v));
+  EXPECT_EQ(sorted(w), sorted(v));
+  EXPECT_EQ(*count.get(), 100u);
+  // Taken: a second get() is empty, and dereferencing it throws instead of being undefined.
+  EXPECT_FALSE(a.get().has_value());
+  EXPECT_THROW(*a.get(), NoOutput);
+  EXPECT_THROW((void)a.get()->size(), std::bad_optional_access);
+  EXPECT_THROW((void)*count.get(), NoOutput);
+  std::optional<std::vector<std::string>> plain = a.get();  // still converts to std::optional
+  EXPECT_FALSE(plain.has_value());
 }
 
 TEST_P(Sinks, CollectIntoContainers) {
