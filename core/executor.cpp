@@ -86,7 +86,7 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
   auto next_status = std::chrono::steady_clock::now();
   while (!done.load(std::memory_order_acquire) && !run.cancelled()) {
     if (const auto now = std::chrono::steady_clock::now(); now >= next_status) {
-      d.network()->report_status("running: " + activity_summary(replicas));
+      d.network()->tick("running: " + activity_summary(replicas));
       next_status = now + kStatusEvery;
     }
     std::size_t waiting = 0;

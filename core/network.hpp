@@ -23,8 +23,10 @@ class Network {
   virtual bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) = 0;
   /// Waits up to `timeout` for a message to arrive.
   virtual void wait(std::chrono::microseconds timeout) = 0;
-  /// What this host is doing, in a few words, for the other hosts (see Transport::set_status).
-  virtual void report_status(std::string_view /*status*/) {}
+  /// Called by the network thread a few times per second: `status` says what this host is
+  /// doing, for the other hosts (see Transport::set_status); the network also logs what went
+  /// wrong since the last call (rejected frames, lost messages).
+  virtual void tick(std::string_view /*status*/) {}
 };
 
 }  // namespace renoir::core

@@ -1,7 +1,11 @@
 // core::Network over a renoir::transport::Transport (one peer per host).
 #include <renoir/core/transport_network.hpp>
 
+#include <algorithm>
+#include <cstdio>
+#include <string>
 #include <thread>
+#include <utility>
 
 #include <renoir/core/activity.hpp>
 
@@ -20,6 +24,25 @@ void TransportNetwork::send(std::size_t host, std::uint32_t channel, std::vector
     std::this_thread::sleep_for(backoff);
     if (backoff < std::chrono::microseconds(500)) backoff *= 2;
   }
+}
+
+void TransportNetwork::tick(std::string_view status) {
+  t_.set_status(status);
+  log_errors();
+}
+
+void TransportNetwork::log_errors() {
+  std::vector<std::pair<std::string, std::size_t>> distinct;
+  for (auto& e : t_.take_errors()) {
+    auto it = std::find_if(distinct.begin(), distinct.end(), [&](const auto& d) { return d.first == e; });
+    if (it == distinct.end())
+      distinct.emplace_back(std::move(e), 1);
+    else
+      ++it->second;
+  }
+  for (const auto& [text, n] : distinct)
+    std::fprintf(stderr, "renoir: host %u: %s%s\n", static_cast<unsigned>(t_.self()), text.c_str(),
+                 n > 1 ? (" (" + std::to_string(n) + " times)").c_str() : "");
 }
 
 bool TransportNetwork::next_message(transport::Message*& m) {
@@ -79,6 +102,7 @@ void TransportNetwork::finish(std::size_t hosts, std::size_t self, std::chrono::
     }
     t_.flush(std::chrono::milliseconds(5));
   }
+  log_errors();
   if (!t_.flush(std::chrono::milliseconds(std::max<long>(1000, timeout.count()))))
     throw std::runtime_error("renoir worker: messages to other hosts were still in flight at the end");
 }

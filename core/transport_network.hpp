@@ -17,7 +17,7 @@ class TransportNetwork final : public Network {
   void send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes, const RunState& run) override;
   bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override;
   void wait(std::chrono::microseconds timeout) override;
-  void report_status(std::string_view status) override { t_.set_status(status); }
+  void tick(std::string_view status) override;
 
   /// End of this process's part of the job: tells every other host, then waits until every
   /// other host said the same, and until what we sent has left. A host's last batches reach
@@ -30,6 +30,8 @@ class TransportNetwork final : public Network {
   static constexpr std::uint32_t kFinishedChannel = 0xffffffffu;
 
   bool next_message(transport::Message*& m);
+  /// Prints the transport's errors to stderr, one line per distinct message.
+  void log_errors();
   transport::Transport& t_;
   std::vector<transport::Message> batch_;  // received, not yet handed out (network thread only)
   std::size_t next_ = 0;

@@ -2,16 +2,17 @@
 //
 // Linking libfabric.so pulls in its PSM providers, whose library constructors sleep about
 // 0.2 s in every process that starts, even a local job that never touches the network. The
-// transport calls only five exported libfabric functions (everything else goes through the
-// ops tables of the objects they return), so this file defines those five and forwards them
+// transport calls only six exported libfabric functions (everything else goes through the
+// ops tables of the objects they return), so this file defines those six and forwards them
 // to the library opened with dlopen() the first time one is called.
 //
 // libpsm2 (a dependency of Debian's libfabric) installs, from its library constructor, handlers
 // for SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGINT and SIGTERM that write "<prog>.80s-<pid>,<host>.btr"
 // into the working directory and exit(1): a crash would litter the user's directory and no
-// longer look like a crash to the launcher, and Ctrl-C would skip our own handlers. Its switch
-// HFI_NO_BACKTRACE (read only by that constructor) is set before dlopen() unless the user set
-// it, and any handler the load changed anyway is put back.
+// longer look like a crash to the launcher, and Ctrl-C would skip our own handlers (libpsm_infinipath
+// does the same for SIGSEGV). Their switches HFI_NO_BACKTRACE and IPATH_NO_BACKTRACE (read only by
+// those constructors) are set before dlopen() unless the user set them, and any handler the load
+// changed anyway is put back.
 #include <dlfcn.h>
 #include <rdma/fabric.h>
 #include <rdma/fi_errno.h>
@@ -32,13 +33,15 @@ struct Fabric {
   decltype(&::fi_dupinfo) dupinfo = nullptr;
   decltype(&::fi_fabric) fabric = nullptr;
   decltype(&::fi_strerror) strerror = nullptr;
+  decltype(&::fi_open) open = nullptr;
 };
 
 const Fabric& fabric() {
   static Fabric f;
   static std::once_flag once;
   std::call_once(once, [] {
-    setenv("HFI_NO_BACKTRACE", "1", 0);
+    setenv("HFI_NO_BACKTRACE", "1", 0);    // libpsm2
+    setenv("IPATH_NO_BACKTRACE", "1", 0);  // libpsm_infinipath
     constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGABRT, SIGINT, SIGTERM, SIGFPE};
     struct sigaction before[std::size(kSignals)];
     for (std::size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], nullptr, &before[i]);
@@ -63,6 +66,7 @@ const Fabric& fabric() {
     f.dupinfo = reinterpret_cast<decltype(f.dupinfo)>(sym("fi_dupinfo"));
     f.fabric = reinterpret_cast<decltype(f.fabric)>(sym("fi_fabric"));
     f.strerror = reinterpret_cast<decltype(f.strerror)>(sym("fi_strerror"));
+    f.open = reinterpret_cast<decltype(f.open)>(sym("fi_open"));
   });
   return f;
 }
@@ -82,6 +86,11 @@ struct fi_info* fi_dupinfo(const struct fi_info* info) { return fabric().dupinfo
 
 int fi_fabric(struct fi_fabric_attr* attr, struct fid_fabric** fab, void* context) {
   return fabric().fabric(attr, fab, context);
+}
+
+int fi_open(uint32_t version, const char* name, void* attr, size_t attr_len, uint64_t flags, struct fid** fid,
+            void* context) {
+  return fabric().open(version, name, attr, attr_len, flags, fid, context);
 }
 
 const char* fi_strerror(int errnum) {

@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "renoir/transport/fabric_log.hpp"
 #include "renoir/transport/fabric_resources.hpp"
 #include "renoir/transport/shm_claim.hpp"
 
@@ -95,6 +96,12 @@ struct FabricTransport::Impl {
     op.mr = detail::register_memory(*domain, op.buf.get(), op.capacity, access, next_key++);
     op.desc = fi_mr_desc(op.mr.get());
   }
+  /// Whether some peer is not in the AV yet (shm inserts lazily).
+  bool peer_pending() const {
+    for (PeerId p = 0; p < peer_addr.size(); ++p)
+      if (p != owner.self() && peer_addr[p] == FI_ADDR_NOTAVAIL) return true;
+    return false;
+  }
   void post_recv(Op& op);
   Op& acquire_send(std::size_t len);
   void release_send(Op& op);
@@ -119,6 +126,7 @@ void apply_provider_tuning(const FabricOptions& options) {
 
 void FabricTransport::Impl::open() {
   apply_provider_tuning(options);
+  detail::route_libfabric_warnings();
   const PeerAddress& me = owner.peer_addresses()[owner.self()];
   where = "fabric transport at " + me.to_string();
   const std::string service = std::to_string(me.port);
@@ -132,6 +140,9 @@ void FabricTransport::Impl::open() {
   }
   provider = info->fabric_attr->prov_name;
   have_source = (info->caps & FI_SOURCE) != 0;
+  if (!have_source)
+    owner.add_error(where + ": the provider does not report who sent a frame (no FI_SOURCE): frames are "
+                            "attributed to the peer their header names");
   need_mr = (info->domain_attr->mr_mode & FI_MR_LOCAL) != 0;
   where += " (provider " + provider + ")";
   const std::size_t frame_max = detail::kHeaderSize + owner.max_message_size();
@@ -301,6 +312,15 @@ void FabricTransport::Impl::on_completion(const fi_cq_msg_entry& entry, fi_addr_
   std::optional<PeerId> source;
   if (auto it = peer_of.find(src); src != FI_ADDR_NOTAVAIL && it != peer_of.end())
     source = it->second;
+  if (have_source && !source) {
+    // The fabric names every sender (FI_SOURCE), and this one is not in our address vector:
+    // not a peer of the job, whatever its header claims. With shm, a real peer we have not
+    // inserted yet lands here too; its hellos are repeated until we insert it, so stay quiet.
+    if (!peer_pending())
+      owner.add_error(where + ": dropped a frame from a fabric address that is not a peer of this job");
+    to_repost.push_back(&op);
+    return;
+  }
   // Lend the buffer to the delivery queue (no copy) while at least half stay posted.
   void* token = 2 * lent < recv_ops.size() ? &op.ctx : nullptr;
   if (owner.on_frame(source, {op.buf.get(), entry.len}, token))
