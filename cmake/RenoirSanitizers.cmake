@@ -1,0 +1,62 @@
+# Sanitized builds of the project's own targets: -DRENOIR_SANITIZE="address;undefined" or "thread".
+#
+# The flags go on renoir_flags, the project-internal INTERFACE target that every library,
+# executable and test of the tree links (libraries as $<BUILD_INTERFACE:...>): nothing reaches the
+# exported renoir:: targets, so an outside project that links an installed tree gets no
+# sanitizer flag from us (it would have to link the sanitizer runtime itself if it linked a
+# sanitized install, which is why a sanitized tree is for testing, not installing).
+#
+# Every executable of a sanitized tree also gets cmake/sanitizer_defaults.cpp.in compiled in:
+# the sanitizer options the test suite relies on (UBSan stack traces, TSan halt_on_error and the
+# suppressions of tests/tsan.supp, LSan suppressions of tests/lsan.supp) are baked into the
+# binaries through __asan_default_options() and friends, so they hold in processes that never
+# see the test's environment: the workers that sshd starts for the distributed tests.
+# *SAN_OPTIONS in the environment still override them (and the launcher forwards them).
+set(RENOIR_SANITIZE "" CACHE STRING
+  "Sanitizers for the project's targets: empty, \"address;undefined\" (ASan+LSan+UBSan) or \"thread\" (TSan)")
+
+if(NOT RENOIR_SANITIZE)
+  return()
+endif()
+
+set(_renoir_known address undefined thread leak)
+foreach(s IN LISTS RENOIR_SANITIZE)
+  if(NOT s IN_LIST _renoir_known)
+    message(FATAL_ERROR "RENOIR_SANITIZE: unknown sanitizer '${s}' (known: ${_renoir_known})")
+  endif()
+endforeach()
+if("thread" IN_LIST RENOIR_SANITIZE AND ("address" IN_LIST RENOIR_SANITIZE OR "leak" IN_LIST RENOIR_SANITIZE))
+  message(FATAL_ERROR "RENOIR_SANITIZE: thread cannot be combined with address or leak")
+endif()
+if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  message(FATAL_ERROR "RENOIR_SANITIZE needs GCC or Clang (not ${CMAKE_CXX_COMPILER_ID})")
+endif()
+
+list(JOIN RENOIR_SANITIZE "," _renoir_san)
+message(STATUS "renoir: sanitizers ${_renoir_san}")
+# -fno-sanitize-recover=all: every UBSan report aborts the process, so it fails its test.
+# -fno-omit-frame-pointer: complete, cheap stack traces (the fast unwinder follows frame pointers).
+target_compile_options(renoir_flags INTERFACE -fsanitize=${_renoir_san} -fno-sanitize-recover=all
+  -fno-omit-frame-pointer)
+target_link_options(renoir_flags INTERFACE -fsanitize=${_renoir_san})
+if("thread" IN_LIST RENOIR_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC warns that TSan does not model std::atomic_thread_fence. The one user, core/parker.hpp,
+  # switches to seq_cst read-modify-writes under TSan (see there), so the warning only names
+  # headers of third parties (Boost).
+  target_compile_options(renoir_flags INTERFACE -Wno-tsan)
+endif()
+set(RENOIR_SANITIZE_THREAD OFF)
+if("thread" IN_LIST RENOIR_SANITIZE)
+  set(RENOIR_SANITIZE_THREAD ON)
+endif()
+
+# The default options compiled into every executable (not into the libraries: one definition per
+# program). The suppression files are embedded as text, so they need no path at run time.
+file(READ ${CMAKE_SOURCE_DIR}/tests/tsan.supp RENOIR_TSAN_SUPPRESSIONS)
+file(READ ${CMAKE_SOURCE_DIR}/tests/lsan.supp RENOIR_LSAN_SUPPRESSIONS)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/tests/tsan.supp ${CMAKE_SOURCE_DIR}/tests/lsan.supp)
+configure_file(${CMAKE_SOURCE_DIR}/cmake/sanitizer_defaults.cpp.in
+  ${CMAKE_BINARY_DIR}/sanitizer_defaults.cpp @ONLY)
+target_sources(renoir_flags INTERFACE
+  $<$<STREQUAL:$<TARGET_PROPERTY:TYPE>,EXECUTABLE>:${CMAKE_BINARY_DIR}/sanitizer_defaults.cpp>)
