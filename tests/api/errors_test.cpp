@@ -95,7 +95,7 @@ TEST_P(Errors, ThrowInGroupByKeyAndInKeyedFold) {
     auto ctx = context();
     auto out = ctx.stream_par_iter(0, 1'000'000)
                    .group_by([](const int& x) { return x % 10; })
-                   .fold(0, [](int& a, int x) {
+                   .fold(std::int64_t{0}, [](std::int64_t& a, int x) {  // an int sum would overflow (UB)
                      if (x == 500'001) throw UserError("keyed fold failed");
                      a += x;
                    })

@@ -70,7 +70,9 @@ auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build bui
   for (auto& t : hosts) t.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
-  if (backend == Backend::memory) EXPECT_GT(fabric.sent(), 0u) << "nothing crossed the simulated network";
+  if (backend == Backend::memory) {
+    EXPECT_GT(fabric.sent(), 0u) << "nothing crossed the simulated network";
+  }
   return std::move(outs[0]);
 }
 
