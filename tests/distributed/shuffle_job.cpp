@@ -22,7 +22,8 @@ void sanitizer_fault() {
   const std::string kind = std::getenv("RENOIR_FAULT_SANITIZER_KIND") ? std::getenv("RENOIR_FAULT_SANITIZER_KIND") : "";
   if (kind == "overflow") {
     volatile int big = 2147483647;
-    std::cerr << "shuffle_job: survived an overflow to " << big + 1 << '\n';  // UBSan stops here
+    const int wrapped = big + 1;  // UBSan stops the worker here
+    std::cerr << "shuffle_job: survived an overflow to " << wrapped << '\n';
   } else if (kind == "leak") {
     static int* volatile leaked;
     leaked = new int[64];
