@@ -91,10 +91,18 @@ int launch_job(const topology::ClusterConfig& cluster) {
   // working directory when their host has it, so relative input paths mean the same thing
   // on a shared file system (and on loopback test clusters).
   if (char cwd[4096]; ::getcwd(cwd, sizeof cwd)) spec.env.emplace_back("RENOIR_LAUNCH_CWD", cwd);
-  // Test-only fault switches and worker diagnostics travel to the workers.
+  // Test-only fault switches, worker diagnostics and sanitizer options (for sanitized builds:
+  // sshd would drop them, and a worker should check what the launcher checks) travel to the
+  // workers.
+  auto forwarded = [](const std::string& var) {
+    for (const char* prefix : {"RENOIR_FAULT_", "RENOIR_WORKER_", "ASAN_OPTIONS=", "LSAN_OPTIONS=", "UBSAN_OPTIONS=",
+                               "TSAN_OPTIONS="})
+      if (var.rfind(prefix, 0) == 0) return true;
+    return false;
+  };
   for (char** e = environ; *e; ++e) {
     const std::string var = *e;
-    if (var.rfind("RENOIR_FAULT_", 0) == 0 || var.rfind("RENOIR_WORKER_", 0) == 0) {
+    if (forwarded(var)) {
       const auto eq = var.find('=');
       spec.env.emplace_back(var.substr(0, eq), var.substr(eq + 1));
     }

@@ -275,7 +275,10 @@ class HostRunner {
     for (;;) {
       bool progress = false;
       for (int stream = 0; stream < 2 && !lost; ++stream) {
-        for (;;) {
+        // A bounded number of reads per pass: a worker that writes faster than we read would
+        // otherwise keep this loop from ever reaching the stop check below (seen under ASan,
+        // where the reader is the slower side: a stop request took 7 to 12 s to be noticed).
+        for (int reads = 0; reads < 64; ++reads) {
           ssize_t n = libssh2_channel_read_ex(ch, stream, buf, sizeof buf);
           if (n > 0) {
             progress = true;

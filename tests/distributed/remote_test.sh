@@ -107,6 +107,32 @@ expect_failure "a malformed config" "malformed\.toml:4:[0-9]+: .*num_cores" \
 expect_failure "a data-plane peer without the secret" "(secret|authenticat)" \
   env RENOIR_FAULT_BAD_SECRET_HOST=1 "$build/examples/wordcount" --remote "$config" "$tmp/corpus.txt"
 
+# Sanitized builds (tools/sanitize.sh asan): the workers that sshd starts run sanitized too,
+# with the options compiled into them (sshd passes no *SAN_OPTIONS), and a report on a worker
+# fails the job with the report in the launcher's output.
+# The options of the test's environment are removed first (the launcher would forward them), so
+# that what is checked is what a worker gets by itself.
+if grep -Eq '^RENOIR_SANITIZE:STRING=.*undefined' "$build/CMakeCache.txt" 2>/dev/null; then
+  expect_failure "a UBSan report on a worker fails the job, with its stack trace" \
+    "127\.0\.0\.3\|.*runtime error: signed integer overflow" \
+    env -u UBSAN_OPTIONS -u ASAN_OPTIONS -u LSAN_OPTIONS RENOIR_FAULT_SANITIZER_HOST=1 RENOIR_FAULT_SANITIZER_KIND=overflow \
+    "$build/tests/distributed/shuffle_job" --remote "$config" 1000
+  grep -Eq '^127\.0\.0\.3\|.*#0 0x[0-9a-f]+ in ' "$tmp/f.err" && ok "the worker's report has a stack trace" ||
+    bad "no stack trace in the worker's report: $(grep -m3 'runtime error' "$tmp/f.err")"
+fi
+if grep -Eq '^RENOIR_SANITIZE:STRING=.*address' "$build/CMakeCache.txt" 2>/dev/null; then
+  expect_failure "a leak on a worker fails the job" "127\.0\.0\.3\|.*LeakSanitizer: detected memory leaks" \
+    env -u UBSAN_OPTIONS -u ASAN_OPTIONS -u LSAN_OPTIONS RENOIR_FAULT_SANITIZER_HOST=1 RENOIR_FAULT_SANITIZER_KIND=leak \
+    "$build/tests/distributed/shuffle_job" --remote "$config" 1000
+  # ASAN_OPTIONS of the launcher's environment reach the workers.
+  if env ASAN_OPTIONS=detect_leaks=0 RENOIR_FAULT_SANITIZER_HOST=1 RENOIR_FAULT_SANITIZER_KIND=leak \
+      "$build/tests/distributed/shuffle_job" --remote "$config" 1000 > "$tmp/f.out" 2> "$tmp/f.err"; then
+    ok "the launcher forwards ASAN_OPTIONS to the workers (detect_leaks=0: the leak is not reported)"
+  else
+    bad "ASAN_OPTIONS=detect_leaks=0 did not reach the worker: $(grep -m3 -E 'Sanitizer|error' "$tmp/f.err")"
+  fi
+fi
+
 # Ctrl-C on the launcher stops every worker.
 "$build/tests/distributed/shuffle_job" --remote "$config" 400000000 > /dev/null 2> "$tmp/int.err" &
 launcher=$!

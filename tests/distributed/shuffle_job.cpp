@@ -1,15 +1,43 @@
 // A shuffle-heavy job for the distributed tests: every item crosses an exchange twice.
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <utility>
 
 #include <renoir/renoir.hpp>
 
+namespace {
+
+// For the sanitized runs of remote_test.sh: RENOIR_FAULT_SANITIZER_HOST=<id> makes that worker
+// do something a sanitizer must report (RENOIR_FAULT_SANITIZER_KIND: "overflow", UB that
+// UBSan reports with a stack trace; "leak", memory LeakSanitizer reports at exit), so the test
+// sees that workers started by sshd run sanitized, with our options, and that their reports fail
+// the job. The launcher forwards RENOIR_FAULT_* variables to the workers.
+void sanitizer_fault() {
+  const char* host = std::getenv("RENOIR_FAULT_SANITIZER_HOST");
+  const char* self = std::getenv("RENOIR_HOST_ID");  // set on workers only
+  if (!host || !self || std::string(host) != self) return;
+  const std::string kind = std::getenv("RENOIR_FAULT_SANITIZER_KIND") ? std::getenv("RENOIR_FAULT_SANITIZER_KIND") : "";
+  if (kind == "overflow") {
+    volatile int big = 2147483647;
+    const int wrapped = big + 1;  // UBSan stops the worker here
+    std::cerr << "shuffle_job: survived an overflow to " << wrapped << '\n';
+  } else if (kind == "leak") {
+    static int* volatile leaked;
+    leaked = new int[64];
+    leaked = nullptr;  // lost: reported when the worker exits
+    if (leaked) std::abort();
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
   config.spawn_remote_workers();
+  sanitizer_fault();
   const std::uint64_t n = args.size() > 1 ? std::stoull(args[1]) : 2'000'000;
   try {
     renoir::StreamContext ctx(config);
