@@ -90,8 +90,8 @@ struct ClusterConfig {
   /// `remote_dir`: directory on each host where the executable is uploaded (default /tmp/renoir).
   std::string remote_dir = "/tmp/renoir";
   /// `connect_timeout_ms`: how long a worker waits for every other host to connect and
-  /// authenticate (default 30 s: hosts start as the launcher reaches them).
-  std::uint32_t connect_timeout_ms = 30000;
+  /// authenticate (default 10 s: the launcher starts all workers together, after every upload).
+  std::uint32_t connect_timeout_ms = 10000;
   /// `heartbeat_interval_ms`: a host that sent nothing else to another for this long sends it a
   /// heartbeat (default 500 ms).
   std::uint32_t heartbeat_interval_ms = 500;

@@ -3,6 +3,7 @@
 #include <libssh2.h>
 #include <string.h>  // sigabbrev_np
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -129,7 +130,27 @@ class LineSplitter {
 // State shared by the hosts' threads.
 class Shared {
  public:
-  Shared(const std::atomic<bool>& stop, std::size_t hosts) : stop_(stop), done_(hosts) {}
+  Shared(const std::atomic<bool>& stop, std::size_t hosts) : stop_(stop), hosts_(hosts), done_(hosts) {}
+
+  // Start barrier: every host is reached, logged into and uploaded to first, then all workers
+  // start together, so that a worker's connect timeout never has to cover the slowest upload.
+  // Each host arrives once (also when it fails, so that nobody waits for it); throws Cancelled
+  // if the job stops meanwhile.
+  void arrive() {
+    {
+      std::lock_guard lock(m_);
+      ++arrived_;
+    }
+    cv_.notify_all();
+  }
+  void wait_for_all_hosts() {
+    std::unique_lock lock(m_);
+    while (arrived_ < hosts_) {
+      if (should_stop()) throw Cancelled{};
+      cv_.wait_for(lock, milliseconds(50));
+    }
+    if (should_stop()) throw Cancelled{};
+  }
 
   bool should_stop() const { return abort_.load() || stop_.load(); }
   bool stop_requested() const { return stop_.load(); }
@@ -153,6 +174,9 @@ class Shared {
   std::atomic<bool> abort_{false};
   mutable std::mutex m_;
   std::optional<int> first_;
+  std::condition_variable cv_;
+  std::size_t hosts_;
+  std::size_t arrived_ = 0;
   std::latch done_;
 };
 
@@ -171,6 +195,11 @@ class HostRunner {
       if (!counted_down) shared_.done().count_down();
       counted_down = true;
     };
+    bool arrived = false;
+    auto arrive = [&] {
+      if (!arrived) shared_.arrive();
+      arrived = true;
+    };
     bool can_clean_up = false;
     try {
       try {
@@ -182,6 +211,8 @@ class HostRunner {
         session_.open_sftp(opt_.ssh_timeout);
         can_clean_up = true;
         ensure_uploaded();
+        arrive();
+        shared_.wait_for_all_hosts();
         run_worker();
       } catch (const Cancelled&) {
         if (shared_.stop_requested()) shared_.note_stop_request();
@@ -193,6 +224,7 @@ class HostRunner {
       } catch (const std::exception& e) {
         host_failed(describe(host_) + ": " + e.what());
       }
+      arrive();
       count_down();
       if (cfg_.cleanup_binaries && can_clean_up && outcome_.started) {
         // Not before every worker has ended: hosts may share a file system.
@@ -200,6 +232,7 @@ class HostRunner {
         clean_up();
       }
     } catch (...) {
+      arrive();
       count_down();
     }
   }

@@ -9,7 +9,8 @@
 //      that size is already there (so later runs of the same binary skip the upload); the
 //      upload goes to a temporary name, gets mode 755 and is renamed, so a half-written file
 //      never looks complete;
-//   5. runs  cd <dir> && echo renoir-worker-pid $$ && exec env RENOIR_HOST_ID=<i> ... ./<name>
+//   5. once every host got this far (so that workers start together, whatever each upload
+//      took), runs  cd <dir> && echo renoir-worker-pid $$ && exec env RENOIR_HOST_ID=<i> ... ./<name>
 //      <args>  (every word quoted for the shell; the pid line, which tells the launcher the
 //      worker's process group, is not passed on), writes the handshake on the worker's stdin
 //      and keeps the channel open;

@@ -217,12 +217,15 @@ void ProtocolTransport::keep_alive_locked(Clock::time_point now) {
   if (!connect_called_) return;
   for (PeerId p = 0; p < peers_.size(); ++p) {
     PeerState& st = peers_[p];
-    if (p == self_ || st.auth != Auth::verified || st.released) continue;
-    if (now - st.last_sent >= heartbeat_interval_) {
+    if (p == self_ || st.released) continue;
+    // Heartbeats go to authenticated peers; the silence check applies to every peer we heard
+    // from (a connecting peer repeats its hello until it is done), so that one stopped halfway
+    // through connecting fails connect_all() after peer_timeout, not connect's own timeout.
+    if (st.auth == Auth::verified && now - st.last_sent >= heartbeat_interval_) {
       enqueue_control(p, FrameType::heartbeat, std::as_bytes(std::span(status_)));
       st.last_sent = now;  // queued: do not queue another before it leaves
     }
-    if (peer_timeout_.count() > 0 && lost_.empty() && now - st.last_heard > peer_timeout_) {
+    if (peer_timeout_.count() > 0 && lost_.empty() && st.heard && now - st.last_heard > peer_timeout_) {
       const auto silent = std::chrono::duration_cast<std::chrono::milliseconds>(now - st.last_heard);
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(silent.count()) / 1000.0);
@@ -267,7 +270,8 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
   }
   auto payload = frame.subspan(kHeaderSize);
   PeerState& st = peers_[src];
-  if (st.auth == Auth::verified) st.last_heard = Clock::now();
+  st.last_heard = Clock::now();  // alive, whatever the frame turns out to be
+  st.heard = true;
   switch (h->type) {
     case FrameType::hello:
       // Answering is harmless even to an impostor: the proof is bound to both ids.
@@ -282,7 +286,6 @@ bool ProtocolTransport::on_frame(std::optional<PeerId> wire_source,
       if (st.auth != Auth::pending) return false;  // duplicate answer to a repeated hello
       if (auth_.verify(payload, src)) {
         st.auth = Auth::verified;
-        st.last_heard = Clock::now();
       } else {
         st.auth = Auth::failed;
         add_error(describe(src) +

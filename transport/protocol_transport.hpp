@@ -87,7 +87,8 @@ class ProtocolTransport : public Transport {
     bool released = false;        // see release()
     std::uint32_t in_flight = 0;  // its data frames we accepted and have not returned credit for
     Clock::time_point next_hello{};
-    Clock::time_point last_heard{};  // last valid frame from it, once verified
+    bool heard = false;              // it sent us at least one well-formed frame
+    Clock::time_point last_heard{};  // when it last did
     Clock::time_point last_sent{};   // last frame we handed the wire for it
     std::string last_error;  // why it could not be reached, for connect_all's message
     std::string status;      // what its last heartbeat said it was doing

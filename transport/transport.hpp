@@ -34,7 +34,7 @@ struct TimeoutError : TransportError {
 struct AuthError : TransportError {
   using TransportError::TransportError;
 };
-/// An authenticated peer sent nothing, not even a heartbeat, for TransportConfig::peer_timeout:
+/// A peer that had talked to us sent nothing, not even a heartbeat, for TransportConfig::peer_timeout:
 /// it is stopped, hung, crashed without closing, or cut off from the network.
 struct PeerLostError : TransportError {
   using TransportError::TransportError;
@@ -78,8 +78,9 @@ struct TransportConfig {
   /// A heartbeat goes to every authenticated peer that got nothing else from us for this long
   /// (while this process calls into the transport; the engine's network thread always does).
   std::chrono::milliseconds heartbeat_interval{500};
-  /// An authenticated, not released peer that sent nothing at all for this long is lost: every
-  /// later call throws PeerLostError naming it. Zero disables the check.
+  /// A peer that sent us anything, is not released, and then sent nothing at all for this long
+  /// is lost (also while connecting): every later call throws PeerLostError naming it. Zero
+  /// disables the check.
   std::chrono::milliseconds peer_timeout{5000};
 };
 

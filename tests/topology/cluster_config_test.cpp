@@ -98,7 +98,7 @@ ssh = { password = "pw" }
 TEST(ClusterConfig, Timeouts) {
   const char* host = "[[host]]\naddress = \"a\"\nbase_port = 1\nnum_cores = 1\n";
   ClusterConfig d = ClusterConfig::parse_string(host, "c.toml");
-  EXPECT_EQ(d.connect_timeout_ms, 30000u);
+  EXPECT_EQ(d.connect_timeout_ms, 10000u);
   EXPECT_EQ(d.heartbeat_interval_ms, 500u);
   EXPECT_EQ(d.peer_timeout_ms, 5000u);
   EXPECT_FALSE(d.stall_timeout_ms);

@@ -429,6 +429,25 @@ TYPED_TEST(TransportConformance, PeerThatStopsCallingIsLostAndNamedWithWhatItWas
   quiet.join();
 }
 
+TYPED_TEST(TransportConformance, PeerThatStopsWhileConnectingFailsConnectAfterThePeerTimeout) {
+  // Three peers, the third never starts: nobody can finish connecting. Peer 1 talks to peer 0
+  // for a while, then stops calling in for good (as if stopped halfway through connecting).
+  auto group = this->make_group(3, 64, {}, fast_heartbeats);
+  group.pop_back();
+  std::thread one([&] { EXPECT_THROW(group[1]->connect_all(400ms), TimeoutError); });
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    group[0]->connect_all(20s);
+    ADD_FAILURE() << "connected to a peer that stopped";
+  } catch (const PeerLostError& e) {
+    EXPECT_NE(std::string(e.what()).find(this->addresses_[1]), std::string::npos) << e.what();
+  } catch (const TimeoutError& e) {
+    ADD_FAILURE() << "waited for connect's own timeout instead: " << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  one.join();
+}
+
 TYPED_TEST(TransportConformance, HeartbeatsKeepQuietPeersAliveAndReleasedPeersMayStop) {
   auto group = this->make_group(2, 64, {}, fast_heartbeats);
   this->run_peers(group, [&](Transport& t) {
