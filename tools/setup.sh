@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages renoir needs to build, test and benchmark (idempotent).
+# Installs the Debian 12 packages renoir needs to build, test and benchmark (idempotent),
+# plus any package named on the command line (e.g. `setup.sh clang` for the fuzz targets).
 set -euo pipefail
-packages=(cmake ninja-build g++ pkg-config python3
+packages=("$@" cmake ninja-build g++ pkg-config python3
   libfabric-dev libfabric-bin libhwloc-dev hwloc libssh2-1-dev libtomlplusplus-dev
   libboost1.81-dev libgtest-dev libgmock-dev libbenchmark-dev openssh-server openssh-client)
 missing=()

@@ -19,16 +19,13 @@
 #include <renoir/transport/handshake.hpp>
 #include <thread>
 
+#include "ports.hpp"
+
 namespace renoir::transport {
 namespace {
 
 using namespace std::chrono_literals;
 constexpr const char* kSecret = "data-plane-secret";
-
-std::uint16_t port_base() {
-  static std::uint32_t next = std::random_device{}() % 2000;
-  return static_cast<std::uint16_t>(30000 + 10 * (next++ % 2000));
-}
 
 // A TCP connection to 127.0.0.1:port that sends `bytes`, waits `hold`, then closes.
 void raw_connection(std::uint16_t port, const std::vector<unsigned char>& bytes,
@@ -119,7 +116,7 @@ bool contains(const std::vector<std::string>& v, const std::string& needle) {
 }
 
 TEST(DataPlane, IntrudersAreRefusedAndTheRealExchangeIsUnchanged) {
-  const std::uint16_t base = port_base();
+  const std::uint16_t base = test::fresh_port_base();
   const std::vector<std::string> peers{"127.0.0.1:" + std::to_string(base),
                                        "127.0.0.1:" + std::to_string(base + 1)};
   const bool routed = std::getenv("FI_LOG_LEVEL") == nullptr;

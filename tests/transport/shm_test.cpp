@@ -15,22 +15,18 @@
 #include <renoir/transport/fabric_transport.hpp>
 #include <thread>
 
+#include "ports.hpp"
+
 namespace renoir::transport {
 namespace {
 
 using namespace std::chrono_literals;
 constexpr const char* kSecret = "shm-test-secret";
 
-// Two fresh ports: never the same twice in one process (see Shm.AddressReopenedInProcess...).
-std::uint16_t fresh_ports() {
-  static std::uint32_t next = std::random_device{}() % 10000;
-  return static_cast<std::uint16_t>(20000 + 4 * (next++ % 10000));
-}
-
 class Shm : public ::testing::Test {
  protected:
   void SetUp() override {
-    base_ = fresh_ports();
+    base_ = test::fresh_port_base(4);
     peers_ = {"127.0.0.1:" + std::to_string(base_), "127.0.0.1:" + std::to_string(base_ + 1)};
     try {  // a third address, only to see whether shm works here
       FabricTransport probe({{"127.0.0.1:" + std::to_string(base_ + 2)}, 0, kSecret}, {"shm"});

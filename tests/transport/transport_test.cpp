@@ -8,6 +8,8 @@
 #include <random>
 #include <renoir/transport/fabric_transport.hpp>
 #include <renoir/transport/inprocess_transport.hpp>
+
+#include "ports.hpp"
 #include <thread>
 
 namespace renoir::transport {
@@ -40,13 +42,7 @@ using FabricShmBackend = FabricBackend<kShm>;
 
 // ---- helpers ---------------------------------------------------------------------------
 
-// A port base in [20000, 60000): random at first, then the next one, so that no address is
-// used twice in one process (libfabric's shm cannot reopen an address in-process, see
-// transport/shm_claim.hpp) while parallel test processes rarely meet.
-std::uint16_t random_port_base() {
-  static std::uint32_t next = std::random_device{}() % 4000;
-  return static_cast<std::uint16_t>(20000 + 10 * (next++ % 4000));
-}
+std::uint16_t random_port_base() { return test::fresh_port_base(); }
 
 std::vector<std::string> loopback_addresses(std::size_t n, std::uint16_t base) {
   std::vector<std::string> out;
