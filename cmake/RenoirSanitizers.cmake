@@ -41,7 +41,8 @@
 #   of its own when it is loaded (it writes the *.btr files) unless IPATH_NO_BACKTRACE is set:
 #   checked with sigaction() around the dlopen(), in an ASan program the handler goes from
 #   libasan.so.8 to libinfinipath.so.4. A SEGV would then write a .btr instead of ASan's report.
-#   The test presets set IPATH_NO_BACKTRACE=1.
+#   transport/fabric_loader.cpp sets IPATH_NO_BACKTRACE and HFI_NO_BACKTRACE before the dlopen()
+#   and restores any handler the load changed (tests/transport/fabric_loader_test checks it).
 set(RENOIR_SANITIZE "" CACHE STRING
   "Sanitizers for the project's targets: empty, \"address;undefined\" (ASan+LSan+UBSan) or \"thread\" (TSan)")
 

@@ -26,6 +26,16 @@
 #include <renoir/topology/placement.hpp>
 #include <renoir/transport/serialization.hpp>
 
+#if defined(__has_include)
+#if __has_include(<sanitizer/lsan_interface.h>) && (defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_LEAK__))
+#include <sanitizer/lsan_interface.h>
+#define RENOIR_HAS_LSAN 1
+#endif
+#endif
+#ifndef RENOIR_HAS_LSAN
+#define RENOIR_HAS_LSAN 0
+#endif
+
 namespace renoir::core {
 
 // ---- Parker: futex-based sleep -------------------------------------------------------------
@@ -221,6 +231,16 @@ bool join_host(HostRun& host, const StallWatchdog& watchdog, std::size_t first_w
   return abandoned;
 }
 
+/// What an abandoned (stuck) replica thread may still touch is leaked, not freed; LeakSanitizer
+/// is told so.
+void leak_on_purpose(const void* p) {
+#if RENOIR_HAS_LSAN
+  __lsan_ignore_object(p);
+#else
+  (void)p;
+#endif
+}
+
 /// Runs `hosts` (already deployed) to completion: starts their threads and a stall watchdog,
 /// joins, rethrows the first error. Replicas stuck in user code after a failure are abandoned
 /// with their host's deployment and the run state (leaked on purpose: their threads may still
@@ -251,11 +271,11 @@ void run_hosts(const JobGraph& graph, std::vector<std::unique_ptr<HostRun>>& hos
   for (std::size_t h = 0; h < hosts.size(); ++h)
     if (join_host(*hosts[h], watchdog, first_watched[h], *run)) {
       abandoned = true;
-      (void)hosts[h]->deployment.release();
-      (void)hosts[h].release();
+      leak_on_purpose(hosts[h]->deployment.release());
+      leak_on_purpose(hosts[h].release());
     }
   std::exception_ptr error = run->error();
-  if (abandoned) (void)run.release();
+  if (abandoned) leak_on_purpose(run.release());
   if (error) std::rethrow_exception(error);
 }
 

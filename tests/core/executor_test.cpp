@@ -153,12 +153,13 @@ TEST(Executor, SingleReplicaBlocksArePinnedAndInfoIsScoped) {
 // fails it with a StallError naming the replica, the other replicas unwind, and execute
 // returns although the stuck thread cannot be joined.
 TEST(Executor, ReplicaStuckInUserCodeFailsTheJobAfterTheStallTimeout) {
-  struct Gate {  // leaked: the abandoned thread may still touch it
+  struct Gate {  // static: the abandoned thread may still touch it after the test
     std::mutex m;
     std::condition_variable cv;
     bool open = false;
   };
-  auto* gate = new Gate;
+  static Gate gate_storage;
+  Gate* gate = &gate_storage;
   StreamContext ctx(RuntimeConfig::local(2));
   auto out = ctx.stream_par_iter<int>(0, 1000)
                  .shuffle()
