@@ -32,9 +32,11 @@ int log_ready(const fi_provider* prov, fi_log_level level, fi_log_subsys subsys,
   const auto now = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                              std::chrono::steady_clock::now().time_since_epoch())
                                              .count());
-  if (now < *showtime) return 0;
-  *showtime = now + 1000;
-  return 1;
+  // *showtime is a static of the call site, shared by every thread that reaches it; only this
+  // callback touches it, so an atomic compare-exchange makes one thread win each second.
+  std::atomic_ref<uint64_t> next(*showtime);
+  uint64_t due = next.load(std::memory_order_relaxed);
+  return now >= due && next.compare_exchange_strong(due, now + 1000, std::memory_order_relaxed);
 }
 
 // At most kBurst lines per second, whatever a peer sends: a flood must not fill the disk.
