@@ -21,6 +21,14 @@ class Inbox {
   virtual void deliver(const std::vector<std::byte>& bytes) = 0;
   /// Moves kept messages into the ring; returns how many are still waiting.
   virtual std::size_t drain() = 0;
+  /// How many messages went into the ring since the last call.
+  virtual std::uint32_t take_moved() = 0;
+};
+
+/// A remote channel's inbox and the host its sender runs on.
+struct RemoteInlet {
+  std::size_t sender_host;
+  std::unique_ptr<Inbox> inbox;
 };
 
 /// Per-execution state of one gate (its rings in this process).
@@ -59,13 +67,14 @@ class Deployment {
     next_channel_ += static_cast<std::uint32_t>(n);
     return base;
   }
-  void register_inbox(std::uint32_t channel, std::unique_ptr<Inbox> inbox) {
+  std::uint32_t channels() const { return next_channel_; }
+  void register_inbox(std::uint32_t channel, std::size_t sender_host, std::unique_ptr<Inbox> inbox) {
     if (!network_) throw std::logic_error("renoir: a remote channel in a job without network");
-    inboxes_.emplace(channel, std::move(inbox));
+    inboxes_.emplace(channel, RemoteInlet{sender_host, std::move(inbox)});
   }
   Inbox* inbox(std::uint32_t channel) const {
     auto it = inboxes_.find(channel);
-    return it == inboxes_.end() ? nullptr : it->second.get();
+    return it == inboxes_.end() ? nullptr : it->second.inbox.get();
   }
   bool has_inboxes() const { return !inboxes_.empty(); }
 
@@ -74,7 +83,7 @@ class Deployment {
     gates_[gate] = std::move(state);
   }
   const GateInstance& gate(std::size_t gate) const { return *gates_.at(gate); }
-  const std::unordered_map<std::uint32_t, std::unique_ptr<Inbox>>& inboxes() const { return inboxes_; }
+  const std::unordered_map<std::uint32_t, RemoteInlet>& inboxes() const { return inboxes_; }
 
   std::vector<Parker*> all_parkers() const {
     std::vector<Parker*> out{&network_parker_};
@@ -91,7 +100,7 @@ class Deployment {
   std::vector<std::unique_ptr<Parker[]>> parkers_;
   mutable Parker network_parker_;
   std::uint32_t next_channel_ = 0;
-  std::unordered_map<std::uint32_t, std::unique_ptr<Inbox>> inboxes_;
+  std::unordered_map<std::uint32_t, RemoteInlet> inboxes_;
   std::vector<std::unique_ptr<GateInstance>> gates_;
 };
 

@@ -89,7 +89,6 @@ std::string activity_summary(const std::vector<const Activity*>& replicas) {
 /// heartbeats included, and notice a lost peer.
 void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
                     const std::vector<const Activity*>& replicas) {
-  constexpr std::size_t kMaxWaiting = 64;
   constexpr auto kStatusEvery = std::chrono::milliseconds(200);
   std::uint32_t channel = 0;
   std::vector<std::byte> bytes;
@@ -99,10 +98,13 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
       d.network()->tick("running: " + activity_summary(replicas));
       next_status = now + kStatusEvery;
     }
+    // Everything that arrived is read, whatever a channel's backlog: per-channel credits bound
+    // each backlog, and not reading would hold back the other channels' credits (see
+    // ChannelCredits).
     std::size_t waiting = 0;
-    for (auto& [id, inbox] : d.inboxes()) waiting += inbox->drain();
+    for (auto& [id, inlet] : d.inboxes()) waiting += inlet.inbox->drain();
     bool progressed = false;
-    while (waiting < kMaxWaiting && d.network()->try_receive(channel, bytes)) {
+    while (d.network()->try_receive(channel, bytes)) {
       Inbox* inbox = d.inbox(channel);
       if (!inbox) throw std::runtime_error("renoir: message on unknown channel " + std::to_string(channel));
       try {
@@ -113,6 +115,9 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
       }
       progressed = true;
     }
+    for (auto& [id, inlet] : d.inboxes())
+      if (const std::uint32_t n = inlet.inbox->take_moved()) d.network()->consumed(inlet.sender_host, id, n);
+    d.network()->flush_consumed();
     if (progressed) continue;
     if (waiting > 0)  // a receiver's pop wakes us
       d.network_parker().park([] { return false; }, [&] { return done.load() || run.cancelled(); },
@@ -144,6 +149,7 @@ std::unique_ptr<Deployment> deploy(const JobGraph& graph, const ExecutionConfig&
     throw std::logic_error("renoir: a job on several hosts needs a network");
   auto d = std::make_unique<Deployment>(std::move(placement), config.this_host, config.ring_capacity, config.network);
   for (const auto& gate : graph.gates()) gate->prepare(*d);
+  if (config.network) config.network->prepare(d->channels());
   return d;
 }
 

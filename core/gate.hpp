@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
+#include <utility>
 #include <vector>
 
 #include <renoir/core/deployment.hpp>
@@ -69,8 +70,8 @@ struct Inlets {
   std::vector<Parker*> senders;
 };
 
-/// Delivers one remote channel into its ring; keeps what does not fit (the network thread
-/// then stops reading the network, which holds back the sender's credit).
+/// Delivers one remote channel into its ring; keeps what does not fit (at most the channel's
+/// credit window, ChannelCredits::kWindow, from a sender that keeps to it).
 template <class T>
 class RingInbox final : public Inbox {
  public:
@@ -84,15 +85,18 @@ class RingInbox final : public Inbox {
     while (!waiting_.empty() && ring_->try_push(std::move(waiting_.front()))) {
       waiting_.pop_front();
       pushed = true;
+      ++moved_;
     }
     if (pushed) receiver_->wake();
     return waiting_.size();
   }
+  std::uint32_t take_moved() override { return std::exchange(moved_, 0); }
 
  private:
   SpscRing<Message<T>>* ring_;
   Parker* receiver_;
   std::deque<Message<T>> waiting_;
+  std::uint32_t moved_ = 0;
 };
 
 /// The rings of one gate in one process, for one execution (kept by the Deployment, so that a
@@ -140,7 +144,8 @@ class Gate final : public GateBase {
           const std::size_t i = g->index(p, s, r);
           g->rings[i] = std::make_unique<SpscRing<Message<T>>>(d.ring_capacity());
           if (!from_here)
-            d.register_inbox(g->channel(i), std::make_unique<RingInbox<T>>(g->rings[i].get(), &d.parker(*receiver(), r)));
+            d.register_inbox(g->channel(i), d.host_of(senders()[p], s),
+                             std::make_unique<RingInbox<T>>(g->rings[i].get(), &d.parker(*receiver(), r)));
         }
       }
     }

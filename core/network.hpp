@@ -16,9 +16,16 @@ namespace renoir::core {
 class Network {
  public:
   virtual ~Network() = default;
-  /// Sends `bytes` on `channel` to `host`. Waits while the link has no credit left (the receiver
-  /// is slow); throws Cancelled if `run` gets cancelled meanwhile.
+  /// Before the job runs: the number of channels (ids [0, channels)).
+  virtual void prepare(std::uint32_t channels) = 0;
+  /// Sends `bytes` on `channel` to `host`. Waits while the channel or the link has no credit
+  /// left (the receiver is slow); throws Cancelled if `run` gets cancelled meanwhile.
   virtual void send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes, const RunState& run) = 0;
+  /// Receiving side, network thread: `n` messages of `channel`, sent by `host`, are in their
+  /// ring; their channel credits go back (batched, by flush_consumed()).
+  virtual void consumed(std::size_t host, std::uint32_t channel, std::uint32_t n) = 0;
+  /// Sends the credits consumed() collected. Never blocks: what cannot leave now stays queued.
+  virtual void flush_consumed() {}
   /// One received message, if any.
   virtual bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) = 0;
   /// Waits up to `timeout` for a message to arrive.

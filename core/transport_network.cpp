@@ -3,26 +3,55 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include <renoir/core/activity.hpp>
+#include <renoir/transport/serialization.hpp>
 
 namespace renoir::core {
 
+void TransportNetwork::prepare(std::uint32_t channels) {
+  credits_.resize(channels);
+  returning_.assign(t_.num_peers(), {});
+}
+
 void TransportNetwork::send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes,
                             const RunState& run) {
-  // No credit: the receiving host is behind. Back off (the caller is a replica thread, and the
-  // transport returns credits as the receiver consumes) until it catches up or the job stops.
+  // No credit (of the channel, then of the link): the receiving host is behind. Back off (the
+  // caller is a replica thread; credits come back as the receiver consumes) until it catches
+  // up or the job stops.
+  if (channel >= credits_.size()) throw std::logic_error("renoir: send on channel " + std::to_string(channel) + " of " + std::to_string(credits_.size()));
   const auto to = static_cast<transport::PeerId>(host);
-  if (t_.try_send(to, channel, 0, bytes)) return;
-  WaitingScope waiting;  // not a stall: the receiving host is behind
   auto backoff = std::chrono::microseconds(5);
-  while (!t_.try_send(to, channel, 0, bytes)) {
+  auto back_off = [&] {
     run.throw_if_cancelled();
     std::this_thread::sleep_for(backoff);
     if (backoff < std::chrono::microseconds(500)) backoff *= 2;
+  };
+  if (!credits_.try_take(channel)) {
+    WaitingScope waiting;  // not a stall: the receiving host is behind
+    while (!credits_.try_take(channel)) back_off();
+  }
+  if (t_.try_send(to, channel, 0, bytes)) return;
+  WaitingScope waiting;
+  while (!t_.try_send(to, channel, 0, bytes)) back_off();
+}
+
+void TransportNetwork::consumed(std::size_t host, std::uint32_t channel, std::uint32_t n) {
+  returning_.at(host).insert(returning_[host].end(), {channel, n});
+}
+
+void TransportNetwork::flush_consumed() {
+  for (std::size_t h = 0; h < returning_.size(); ++h) {
+    auto& pairs = returning_[h];
+    if (pairs.empty()) continue;
+    std::vector<std::byte> bytes(pairs.size() * sizeof(std::uint32_t));
+    std::memcpy(bytes.data(), pairs.data(), bytes.size());  // little-endian hosts (as the wire)
+    if (t_.try_send(static_cast<transport::PeerId>(h), kCreditChannel, 0, bytes)) pairs.clear();
+    // else: no link credit now; they go with the next call
   }
 }
 
@@ -53,6 +82,20 @@ bool TransportNetwork::next_message(transport::Message*& m) {
       if (t_.poll(batch_, 64) == 0) return false;
     }
     m = &batch_[next_++];
+    if (m->channel == kCreditChannel) {
+      std::uint32_t pair[2];
+      if (m->payload.size() % sizeof pair != 0)
+        throw transport::DecodeError("renoir: host " + std::to_string(m->source) + " returned credits in a message of " +
+                                     std::to_string(m->payload.size()) + " bytes");
+      for (std::size_t at = 0; at < m->payload.size(); at += sizeof pair) {
+        std::memcpy(pair, m->payload.data() + at, sizeof pair);
+        if (pair[0] >= credits_.size())
+          throw transport::DecodeError("renoir: host " + std::to_string(m->source) + " returned credits of channel " +
+                                       std::to_string(pair[0]) + ", which does not exist");
+        credits_.grant(pair[0], pair[1]);
+      }
+      continue;
+    }
     if (m->channel != kFinishedChannel) return true;
     if (finished_.size() <= m->source) finished_.resize(m->source + 1, false);
     if (!finished_[m->source]) {

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include <renoir/core/channel_credits.hpp>
 #include <renoir/core/network.hpp>
 #include <renoir/transport/transport.hpp>
 
@@ -14,7 +15,10 @@ class TransportNetwork final : public Network {
  public:
   explicit TransportNetwork(transport::Transport& t) : t_(t) {}
 
+  void prepare(std::uint32_t channels) override;
   void send(std::size_t host, std::uint32_t channel, std::vector<std::byte>&& bytes, const RunState& run) override;
+  void consumed(std::size_t host, std::uint32_t channel, std::uint32_t n) override;
+  void flush_consumed() override;
   bool try_receive(std::uint32_t& channel, std::vector<std::byte>& bytes) override;
   void wait(std::chrono::microseconds timeout) override;
   void tick(std::string_view status) override;
@@ -28,6 +32,8 @@ class TransportNetwork final : public Network {
  private:
   /// Channel of the end-of-job messages; data channels are allocated from 0 upwards.
   static constexpr std::uint32_t kFinishedChannel = 0xffffffffu;
+  /// Channel of returned channel credits: (channel, count) pairs of little-endian u32.
+  static constexpr std::uint32_t kCreditChannel = 0xfffffffeu;
 
   bool next_message(transport::Message*& m);
   /// Prints the transport's errors to stderr, one line per distinct message.
@@ -37,6 +43,8 @@ class TransportNetwork final : public Network {
   std::size_t next_ = 0;
   std::vector<bool> finished_;  // hosts that told us they finished
   std::size_t finished_count_ = 0;
+  ChannelCredits credits_;                                      // of the channels we send on
+  std::vector<std::vector<std::uint32_t>> returning_;           // [host]: (channel, n) pairs to send
 };
 
 }  // namespace renoir::core

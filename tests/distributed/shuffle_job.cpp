@@ -1,8 +1,11 @@
 // A shuffle-heavy job for the distributed tests: every item crosses an exchange twice.
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -32,6 +35,23 @@ void sanitizer_fault() {
   }
 }
 
+// For fault_test.sh: RENOIR_FAULT_DEADLOCK_HOST=<id> makes the map of that worker block for
+// good after 100000 items, as a deadlocked user function would (waiting, using no CPU).
+bool deadlock_here() {
+  const char* host = std::getenv("RENOIR_FAULT_DEADLOCK_HOST");
+  const char* self = std::getenv("RENOIR_HOST_ID");
+  return host && self && std::string(host) == self;
+}
+
+void maybe_deadlock(bool armed) {
+  static std::atomic<std::uint64_t> seen{0};
+  if (!armed || seen.fetch_add(1, std::memory_order_relaxed) < 100000) return;
+  static std::mutex mutex;
+  static std::condition_variable never;
+  std::unique_lock lock(mutex);
+  never.wait(lock, [] { return false; });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -41,8 +61,11 @@ int main(int argc, char** argv) {
   const std::uint64_t n = args.size() > 1 ? std::stoull(args[1]) : 2'000'000;
   try {
     renoir::StreamContext ctx(config);
+    const bool deadlock = deadlock_here();
     auto sums = ctx.stream_par_iter<std::uint64_t>(0, n)
-                    .map([](std::uint64_t x) { return std::to_string((x * 2654435761u) % 1000003); })
+                    .map([deadlock](std::uint64_t x) {
+                      maybe_deadlock(deadlock);
+                      return std::to_string((x * 2654435761u) % 1000003); })
                     .shuffle()
                     .group_by([](const std::string& s) { return s.back(); })
                     .fold(std::uint64_t{0}, [](std::uint64_t& acc, std::string s) { acc += std::stoull(s); })

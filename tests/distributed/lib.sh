@@ -1,0 +1,57 @@
+# Shared by the distributed test scripts (sourced): a loopback cluster of real sshd instances,
+# pass/fail counting, and the checks for worker processes left behind.
+#   start_cluster BUILD_DIR SOURCE_DIR [HOSTS=2] [CORES=1]  sets tmp, cluster, config, ssh_port, base_port
+build=${1:?usage: $0 BUILD_DIR SOURCE_DIR}
+src=${2:?usage: $0 BUILD_DIR SOURCE_DIR}
+tmp=$(mktemp -d)
+cluster="$tmp/cluster"
+ssh_port=$((20000 + RANDOM % 20000))
+base_port=$((ssh_port + 1000))
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok: $1"; }
+bad() { failed=$((failed + 1)); echo "FAILED: $1"; }
+cleanup_hooks=()
+cleanup() {
+  for hook in "${cleanup_hooks[@]}"; do eval "$hook"; done
+  bash "$src/tools/loopback_cluster.sh" stop "$cluster" >/dev/null 2>&1
+  for pid in $(workers); do kill -CONT "$pid" 2>/dev/null; kill -9 "$pid" 2>/dev/null; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit
+}
+
+if [ "$(id -u)" -ne 0 ] && ! [ -w /run/sshd ]; then
+  echo "$(basename "$0"): needs root (sshd on loopback addresses); skipped"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
+
+start_cluster() {  # [HOSTS] [CORES]: (re)starts the cluster, sets config
+  config=$(bash "$src/tools/loopback_cluster.sh" start "$cluster" "${1:-2}" "${2:-1}" "$ssh_port" "$base_port") || {
+    bad "loopback cluster did not start"; finish; }
+}
+
+strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
+workers() {  # PIDs of processes running an executable uploaded into the cluster's remote_dir
+  for exe in /proc/[0-9]*/exe; do
+    case "$(readlink "$exe" 2>/dev/null)" in
+      "$cluster/remote/"*) pid=${exe#/proc/}; echo "${pid%/exe}" ;;
+    esac
+  done
+}
+no_leftover() {  # every worker process gone within 5 s
+  for _ in $(seq 50); do
+    [ -z "$(workers)" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+wait_for_workers() {  # N: until N worker processes run (at most 10 s)
+  for _ in $(seq 100); do [ "$(workers | wc -l)" -ge "$1" ] && return 0; sleep 0.1; done
+  return 1
+}
