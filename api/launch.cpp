@@ -24,7 +24,11 @@ namespace renoir::detail {
 namespace {
 
 std::atomic<bool> stop_requested{false};  // lock-free: safe to set from a signal handler
-extern "C" void on_stop_signal(int) { stop_requested.store(true); }
+std::atomic<int> stop_signal{0};
+extern "C" void on_stop_signal(int sig) {
+  stop_signal.store(sig);
+  stop_requested.store(true);
+}
 
 std::string random_secret() {
   std::random_device rd;  // getrandom(2) on Linux
@@ -110,7 +114,11 @@ int launch_job(const topology::ClusterConfig& cluster) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   try {
-    return topology::launch_workers(cluster, spec, stop_requested);
+    const int status = topology::launch_workers(cluster, spec, stop_requested);
+    if (stop_requested.load())
+      std::fprintf(stderr, "renoir-launch: stopped by %s; every worker was asked to stop\n",
+                   stop_signal.load() == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
+    return status;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "renoir-launch: %s\n", e.what());
     return 255;

@@ -17,6 +17,8 @@ namespace renoir::transport::detail {
 namespace {
 
 bool connection_warning(const fi_provider* prov, fi_log_level level, fi_log_subsys subsys) {
+  // (Refused connections, "sockerr -111", are dropped in log_line: every job has them while
+  // its hosts start listening, and connect_all() retries and names a peer that never listens.)
   if (level != FI_LOG_WARN || subsys != FI_LOG_EP_CTRL || !prov || !prov->name) return false;
   return std::strcmp(prov->name, "tcp") == 0 || std::strcmp(prov->name, "ofi_rxm") == 0;
 }
@@ -42,6 +44,7 @@ int log_ready(const fi_provider* prov, fi_log_level level, fi_log_subsys subsys,
 // At most kBurst lines per second, whatever a peer sends: a flood must not fill the disk.
 void log_line(const fi_provider* prov, fi_log_level, fi_log_subsys, const char*, int, const char* msg) {
   constexpr int kBurst = 10;
+  if (std::strstr(msg, "sockerr -111")) return;  // ECONNREFUSED: a peer not listening yet
   static std::mutex mutex;
   static std::chrono::steady_clock::time_point window;
   static int in_window = 0, dropped = 0;

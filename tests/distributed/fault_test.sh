@@ -86,17 +86,17 @@ run_with_fault "worker crashes (abort)" "host 1 .*(signal|status|abort)" 10 \
   ':' env RENOIR_FAULT_CRASH_HOST=1 RENOIR_FAULT_CRASH_AFTER_MS=1500 "$job" --remote "$config" "$forever"
 
 # 6. The input truncated while the job reads it.
-"$build/tools/gen_corpus" --size 400M --seed 5 "$tmp/big.txt"
+"$build/tools/gen_corpus" --size "$(scaled 400)M" --seed 5 "$tmp/big.txt"
 run_with_fault "input truncated mid-run" "big\.txt.*(shrank|truncat|changed)" 15 \
   'truncate -s 1M "$tmp/big.txt"' "$build/examples/wordcount" --remote "$config" "$tmp/big.txt"
 rm -f "$tmp/big.txt"
 
 # 7. Ctrl-C on the launcher.
-run_with_fault "Ctrl-C on the launcher" "." 10 \
+run_with_fault "Ctrl-C on the launcher" "renoir-launch: stopped by SIGINT" 10 \
   'kill -INT $launcher' "$job" --remote "$config" "$forever"
 
 # 8. Garbage on host 1's data-plane port while a job runs: the result is unchanged, one line logged.
-items=30000000
+items=$(scaled 30000000)
 "$job" --local 2 "$items" | sort > "$tmp/clean.sorted"
 "$job" --remote "$config" "$items" > "$tmp/g.out" 2> "$tmp/g.err" &
 launcher=$!

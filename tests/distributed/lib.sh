@@ -36,6 +36,11 @@ start_cluster() {  # [HOSTS] [CORES]: (re)starts the cluster, sets config
     bad "loopback cluster did not start"; finish; }
 }
 
+# Sanitized builds run several times slower: their jobs get smaller inputs.
+sanitized=false
+grep -Eq '^RENOIR_SANITIZE:STRING=.+' "$build/CMakeCache.txt" 2>/dev/null && sanitized=true
+scaled() { if $sanitized; then echo $(($1 / 10)); else echo "$1"; fi; }
+
 strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
 workers() {  # PIDs of processes running an executable uploaded into the cluster's remote_dir
   for exe in /proc/[0-9]*/exe; do

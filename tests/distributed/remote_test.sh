@@ -24,9 +24,10 @@ fi
 
 # 30 million items through two exchanges: both hosts send to each other in both at once (it
 # deadlocked, 2 runs in 2, while one slow channel could hold back a host pair's credits).
-if timeout 120 "$build/tests/distributed/shuffle_job" --remote "$config" 30000000 > "$tmp/sh_remote.txt" 2> "$tmp/sh.err"; then
+items=$(scaled 30000000)
+if timeout 120 "$build/tests/distributed/shuffle_job" --remote "$config" "$items" > "$tmp/sh_remote.txt" 2> "$tmp/sh.err"; then
   strip "$tmp/sh_remote.txt" > "$tmp/sh_remote.sorted"
-  "$build/tests/distributed/shuffle_job" --local 2 30000000 | sort > "$tmp/sh_local.sorted"
+  "$build/tests/distributed/shuffle_job" --local 2 "$items" | sort > "$tmp/sh_local.sorted"
   if [ -s "$tmp/sh_local.sorted" ] && cmp -s "$tmp/sh_remote.sorted" "$tmp/sh_local.sorted"; then
     ok "shuffle job --remote equals --local"
   else
