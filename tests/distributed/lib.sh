@@ -43,11 +43,9 @@ scaled() { if $sanitized; then echo $(($1 / 10)); else echo "$1"; fi; }
 
 strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
 workers() {  # PIDs of processes running an executable uploaded into the cluster's remote_dir
-  for exe in /proc/[0-9]*/exe; do
-    case "$(readlink "$exe" 2>/dev/null)" in
-      "$cluster/remote/"*) pid=${exe#/proc/}; echo "${pid%/exe}" ;;
-    esac
-  done
+  # One find, not a readlink per process: fast enough to poll under load.
+  find /proc -maxdepth 2 -path '/proc/[0-9]*/exe' -lname "$cluster/remote/*" 2>/dev/null |
+    sed -E 's|^/proc/([0-9]+)/exe$|\1|'
 }
 no_leftover() {  # every worker process gone within 5 s
   for _ in $(seq 50); do
