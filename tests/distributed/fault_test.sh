@@ -96,12 +96,11 @@ run_with_fault "Ctrl-C on the launcher" "renoir-launch: stopped by SIGINT" 10 \
   'kill -INT $launcher' "$job" --remote "$config" "$forever"
 
 # 8. Garbage on host 1's data-plane port while a job runs: the result is unchanged, one line logged.
-items=$(scaled 30000000)
+items=$(scaled 60000000)  # about 7 s: still running when the last garbage is sent
 "$job" --local 2 "$items" | sort > "$tmp/clean.sorted"
 "$job" --remote "$config" "$items" > "$tmp/g.out" 2> "$tmp/g.err" &
 launcher=$!
-wait_for_workers 2
-sleep 1
+wait_for_workers 2  # the sender retries until the worker listens
 python3 - 127.0.0.3 "$base_port" <<'PY' 2>>"$tmp/g.err"
 import socket, sys, time, os
 host, port = sys.argv[1], int(sys.argv[2])
@@ -124,7 +123,7 @@ def send(data, linger=0.2):
 send(os.urandom(4096))                              # noise
 send(b"\xff\xff\xff\xff\xff\xff\xff\x7f" * 8)        # a huge length prefix
 send(b"\x01\x00\x00\x00\x10")                        # a truncated hello
-send(b"", linger=1.0)                               # opens and never speaks
+send(b"", linger=0.5)                               # opens and never speaks
 PY
 kill -0 "$launcher" 2>/dev/null && mid_job=true || mid_job=false  # else the check proves nothing
 wait "$launcher"
