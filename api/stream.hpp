@@ -73,25 +73,44 @@ class Stream {
   auto replication(Replication replication) const;
   /// `n` streams, each receiving every item.
   auto split(std::size_t n) const;
-  /// The union of this stream and `other`.
+  /// The union of this stream and `other`, in a new block of unlimited replication: every item
+  /// of both once, whatever the parallelism of either side (one, limited(k), host, unlimited;
+  /// Renoir requires equal parallelism instead). No order between or within the sides beyond
+  /// each sending replica's own order.
   template <class S2, class O2> auto merge(const Stream<T, S2, O2>& other) const;
-  /// Pairs the i-th item of this stream with the i-th of `other`, per replica; stops at the
-  /// shorter one.
+  /// Pairs of (item of this stream, item of `other`) in one replica, as Renoir's zip: exactly
+  /// min(|this|, |other|) pairs, whatever the parallelism of either side; the surplus of the
+  /// longer side is dropped. When both sides come from one replica each (stream_iter, fold,
+  /// sorted, ...), the i-th item is paired with the i-th; with several replicas on a side, which
+  /// of its items meet which is the arrival order, not fixed. The next verb runs in one replica
+  /// until a verb that moves data (shuffle, group_by, ...) spreads it again.
   template <class U, class S2, class O2> auto zip(const Stream<U, S2, O2>& other) const;
   /// Builder: `route().add_route(pred)...build()` gives one stream per route; each item goes to
   /// the first route whose predicate holds (items matching none are dropped).
   auto route() const;
 
   // ---- aggregation ----
-  /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`).
+  /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`), and emits the
+  /// result at the end. As in Renoir, the first item starts the accumulator from a copy of
+  /// `init`: `init` is folded in exactly once, and an empty stream emits no item at all
+  /// (collect_vec gives an empty vector).
   template <class Acc, class F> auto fold(Acc init, F f) const;
   /// Reduces every item, in one replica, with `f(T&, T)` (or `f(T, T) -> T`).
   template <class F> auto reduce(F f) const;
-  /// Folds per replica with `local`, then combines the partial results with `global(Acc&, Acc)`.
+  /// Folds per replica with `local(Acc&, T)`, then combines the partial results in one replica
+  /// with `global(Acc&, Acc)` (or the by-value forms). As in Renoir both are folds that start
+  /// from a copy of `init` at their first item, so a replica that saw no item sends nothing and
+  /// an empty stream emits no item. `init` is thus folded in once per replica that saw an item,
+  /// plus once by `global`: the result does not depend on the parallelism exactly when `init`
+  /// is neutral for `global` (`global(init, a) == a`, as with Spark's aggregate). E.g.
+  /// fold_assoc(10, +, +) over {1, 2, 3} spread on k non-empty replicas gives 10 + 6 + 10k.
   template <class Acc, class L, class G> auto fold_assoc(Acc init, L local, G global) const;
   /// Reduces per replica, then combines the partial results with the same function.
   template <class F> auto reduce_assoc(F f) const;
   /// Per-key fold: `local` per replica, shuffle by key, `global` combines partial results.
+  /// As in Renoir, a key's accumulator starts from `init` at its first item, in each replica
+  /// that saw the key and again in the global step: `init` should be neutral for `global` for
+  /// the result not to depend on the parallelism. Keys with no item do not appear.
   /// A key returned as std::string_view (a view into the item) is kept as std::string.
   template <class KeyFn, class Acc, class L, class G>
   auto group_by_fold(KeyFn key, Acc init, L local, G global) const;
@@ -121,7 +140,7 @@ class Stream {
   StreamOutput<std::vector<T>> collect_vec() const;
   /// Gathers every item into a `Container` (push_back or insert).
   template <class Container> StreamOutput<Container> collect() const;
-  /// Counts the items.
+  /// Counts the items (0 for an empty stream).
   StreamOutput<std::size_t> collect_count() const;
   /// Gathers every item into a std::vector on every host.
   StreamOutput<std::vector<T>> collect_all() const;

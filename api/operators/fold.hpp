@@ -10,15 +10,18 @@
 
 namespace renoir {
 namespace ops {
-/// Folds every item; emits the accumulator at the end of the stream (or of a round).
+/// Folds every item; emits the accumulator at the end of the stream (or of a round), as
+/// Renoir's Fold: the accumulator starts empty and the first item starts it from a copy of
+/// `init`, so a replica (or a round) that saw no item emits nothing.
 template <class Acc, class F, class Next>
 struct Fold : core::Forward<Next> {
   Acc init;
   F f;
-  std::optional<Acc> acc{init};  // always engaged between emits: no test per item
+  std::optional<Acc> acc{};  // engaged by the first item: one predictable branch per item
 
   template <class X>
   void push(X&& x) {
+    if (!acc) acc.emplace(init);
     detail::accumulate(f, *acc, std::forward<X>(x));
   }
   void restart() {
@@ -31,10 +34,10 @@ struct Fold : core::Forward<Next> {
   }
 
  private:
-  // An empty replica still emits `init`, as Renoir does: the global side folds it in.
   void emit() {
+    if (!acc) return;
     this->next.push(std::move(*acc));
-    acc.emplace(init);
+    acc.reset();
   }
 };
 }  // namespace ops

@@ -1,4 +1,4 @@
-// zip: pairs the items of two streams in arrival order, per replica of a new block.
+// zip: pairs the items of two streams in arrival order, in a new block of one replica.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <deque>
@@ -65,11 +65,14 @@ auto Stream<T, S, O>::zip(const Stream<U, S2, O2>& other) const {
   if (other.job() != job_) throw std::logic_error("renoir: zip of streams from different StreamContexts");
   auto* left = job_->graph.template make_gate<T>();
   auto* right = job_->graph.template make_gate<U>();
+  // Every replica of both sides sends to the one zip replica (as Renoir's zip, whose block has
+  // parallelism 1): pairing per replica would drop items whenever the sides' replicas hold
+  // different counts. Each side's items keep their order per sending replica.
   finish(core::EmitterFactory<T, core::ForwardRouter>{left, 0, {}});
   other.finish(core::EmitterFactory<U, core::ForwardRouter>{right, 0, {}});
   return Stream<std::pair<T, U>, ops::ZipSource<T, U>, core::Identity>(
       job_, ops::ZipSource<T, U>{left, right}, core::Identity{},
-      core::BlockOptions{Replication::unlimited(), options_.batch_mode, {}});
+      core::BlockOptions{Replication::one(), options_.batch_mode, {}});
 }
 
 }  // namespace renoir

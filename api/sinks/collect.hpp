@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include <renoir/api/operators/fold.hpp>
 #include <renoir/api/output.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/routers.hpp>
@@ -42,28 +43,22 @@ struct CollectFactory {
   Collect<Container> make(const core::ReplicaContext&) const { return {slot}; }
 };
 
-/// Terminal keeping the last item (the result of a fold).
-template <class T>
-struct StoreLast {
-  std::shared_ptr<detail::OutputSlot<T>> slot;
-  std::optional<T> last{};
-  template <class X>
-  void push(X&& x) {
-    last = std::forward<X>(x);
-  }
+/// Terminal of collect_count (one replica): adds up the per-replica counts, from 0, so that
+/// no count at all (every replica was empty) publishes 0, as Renoir's CollectCountSink.
+struct SumCounts {
+  std::shared_ptr<detail::OutputSlot<std::size_t>> slot;
+  std::size_t total = 0;
+  void push(std::size_t n) { total += n; }
   void flush() {}
   void watermark(core::Timestamp) {}
   void restart() {}
-  void end() {
-    if (last) slot->set(std::move(*last));
-  }
+  void end() { slot->set(total); }
 };
 
-template <class T>
-struct StoreLastFactory {
-  std::shared_ptr<detail::OutputSlot<T>> slot;
+struct SumCountsFactory {
+  std::shared_ptr<detail::OutputSlot<std::size_t>> slot;
   void attach(std::size_t) {}
-  StoreLast<T> make(const core::ReplicaContext&) const { return {slot}; }
+  SumCounts make(const core::ReplicaContext&) const { return {slot}; }
 };
 }  // namespace ops
 
@@ -91,9 +86,12 @@ StreamOutput<std::vector<T>> Stream<T, S, O>::collect_all() const {
 template <class T, class S, class O>
 StreamOutput<std::size_t> Stream<T, S, O>::collect_count() const {
   auto slot = std::make_shared<detail::OutputSlot<std::size_t>>();
-  fold_assoc(
-      std::size_t{0}, [](std::size_t& n, const T&) { ++n; }, [](std::size_t& n, std::size_t part) { n += part; })
-      .finish(ops::StoreLastFactory<std::size_t>{slot});
+  // Per replica: one count, or none from a replica that saw no item (see Fold).
+  auto counts = this->template then<std::size_t>([](auto next) {
+    auto one = [](std::size_t& n, const T&) { ++n; };
+    return ops::Fold<std::size_t, decltype(one), decltype(next)>{{std::move(next)}, 0, one};
+  });
+  counts.gather().finish(ops::SumCountsFactory{slot});
   return StreamOutput<std::size_t>(slot);
 }
 
