@@ -4,8 +4,10 @@
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
+#include <ranges>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <renoir/api/config.hpp>
@@ -14,6 +16,7 @@
 #include <renoir/api/sources/file.hpp>
 #include <renoir/api/sources/iter.hpp>
 #include <renoir/api/sources/par_iter.hpp>
+#include <renoir/api/sources/user.hpp>
 #include <renoir/api/stream.hpp>
 #include <renoir/api/traits.hpp>
 #include <renoir/core/executor.hpp>
@@ -60,6 +63,35 @@ class StreamContext {
     using T = detail::iter_value_t<std::remove_reference_t<R>>;
     return make<T>(sources::PerReplica<Make>{std::move(make_range)}, Replication::unlimited());
   }
+
+  // ---- Renoir spellings: stream_par_iter over a range, stream(source), parallelism() ----
+  /// The elements of a sized random-access range (`std::views::iota(0, n)`, a vector, ...),
+  /// copied into the job and split into contiguous shares across the replicas: replica i of n
+  /// reads positions [len*i/n, len*(i+1)/n), as stream_par_iter(begin, end) splits integers.
+  template <class Range>
+    requires(!std::invocable<Range&, std::size_t, std::size_t> && std::ranges::range<Range>)
+  auto stream_par_iter(Range range) {
+    static_assert(std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
+                  "renoir: stream_par_iter(range) needs a sized random-access range, iterable when const (iota, "
+                  "vector, array, ...); for other ranges use stream_iter, or stream_par_iter(make(index, "
+                  "replicas)) returning each replica's share");
+    using T = std::ranges::range_value_t<const Range>;
+    return make<T>(sources::RangeShares<Range>{std::make_shared<const Range>(std::move(range))},
+                   Replication::unlimited());
+  }
+
+  /// A stream produced by a source type of your own (Renoir's `stream(source)`): see
+  /// sources::UserSource (api/sources/user.hpp) for what it must provide.
+  template <class S>
+  auto stream(S source) {
+    sources::detail::check_user_source<S>();
+    const Replication replication = std::as_const(source).replication();
+    return make<typename S::value_type>(sources::User<S>{std::move(source)}, replication);
+  }
+
+  /// Replicas of an unlimited block over every host (Renoir's `parallelism()`): see
+  /// RuntimeConfig::parallelism().
+  std::size_t parallelism() const { return job_->config.parallelism(); }
 
   /// The lines of a text file (without '\n' or a trailing '\r'), split by byte range across
   /// the replicas; every line is read exactly once, whatever its length or bytes (binary data

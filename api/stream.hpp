@@ -116,6 +116,18 @@ class Stream {
   /// At most `n` items (any `n`, not the first `n` in any order unless upstream is ordered).
   auto limit(std::size_t n) const;
 
+  // ---- Renoir spellings: map_memo, map_memo_by, unique_assoc_by_key ----
+  /// `map` that remembers `f`'s results: an item seen recently on this replica gets the stored
+  /// result without calling `f` (T hashable and equality-comparable, U copyable). Each replica
+  /// keeps at most `capacity` results (>= 1, else std::invalid_argument), evicting the least
+  /// recently used half (approximately) when full. `f` must be a pure function of the item.
+  template <class F> auto map_memo(F f, std::size_t capacity) const;
+  /// `map_memo` keyed by `key(const T&)`: items with equal keys share one call of `f`, so
+  /// `f(item)` must depend only on `key(item)`.
+  template <class F, class KeyFn> auto map_memo_by(F f, KeyFn key, std::size_t capacity) const;
+  /// One item per distinct `key(item)` (the first to reach the key's replica), in a new block.
+  template <class KeyFn> auto unique_assoc_by_key(KeyFn key) const;
+
   // ---- sinks ----
   /// Gathers every item into a std::vector (on host 0).
   StreamOutput<std::vector<T>> collect_vec() const;
@@ -212,6 +224,7 @@ class Stream {
 #include <renoir/api/operators/unique_assoc.hpp>
 #include <renoir/api/operators/sorted_by.hpp>
 #include <renoir/api/operators/limit.hpp>
+#include <renoir/api/operators/map_memo.hpp>
 #include <renoir/api/sinks/collect.hpp>
 #include <renoir/api/sinks/for_each.hpp>
 #include <renoir/api/sinks/write_csv.hpp>
