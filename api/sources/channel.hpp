@@ -72,7 +72,7 @@ class ChannelSender {
 
   /// Queues `item`, waiting while the channel is full. Returns false (and drops the item) if the
   /// channel was closed or the job is over (ended or failed), so a feeding thread never hangs.
-  bool send(T item) {
+  bool send(T item) const {
     std::unique_lock lock(channel_->mutex);
     channel_->writable.wait(lock, [&] {
       return channel_->items.size() < channel_->capacity || channel_->reader_gone || channel_->closed;
@@ -83,7 +83,7 @@ class ChannelSender {
     return true;
   }
   /// Ends the stream (for every copy): the job sees the items sent so far, then the end.
-  void close() { channel_->close(); }
+  void close() const { channel_->close(); }
 
  private:
   void retain() {
