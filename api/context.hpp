@@ -2,7 +2,9 @@
 #pragma once
 #include <concepts>
 #include <cstddef>
+#include <exception>
 #include <initializer_list>
+#include <stdexcept>
 #include <memory>
 #include <ranges>
 #include <string>
@@ -12,6 +14,7 @@
 
 #include <renoir/api/config.hpp>
 #include <renoir/api/job.hpp>
+#include <renoir/api/sources/channel.hpp>
 #include <renoir/api/sources/csv.hpp>
 #include <renoir/api/sources/file.hpp>
 #include <renoir/api/sources/iter.hpp>
@@ -113,6 +116,29 @@ class StreamContext {
   auto stream_csv(std::string path, bool has_header = true) {
     return make<T>(sources::Csv<T>{std::make_shared<detail::InputFile>(std::move(path)), has_header},
                    Replication::unlimited());
+  }
+
+  // ---- Renoir spellings: sources ----
+  /// A stream fed by the caller (Renoir's ChannelSource): items sent through the returned
+  /// ChannelSender, from any thread, while the job runs, are read by one replica (on host 0);
+  /// the stream ends when the sender is closed or every copy of it is destroyed. `send` blocks
+  /// while `capacity` items wait, and returns false once the job is over (ended or failed), so
+  /// a feeding thread never hangs on a dead job. Partial batches go out whenever the channel runs
+  /// dry. Before execute_blocking() starts, at most `capacity` items can be sent without blocking.
+  /// ```cpp
+  /// auto [tx, stream] = ctx.stream_channel<int>(1024);
+  /// auto out = stream.map(f).collect_vec();
+  /// std::thread feed([tx = std::move(tx)]() mutable { for (int i = 0; i < n; ++i) tx.send(i); tx.close(); });
+  /// ctx.execute_blocking();
+  /// feed.join();
+  /// ```
+  template <class T>
+  auto stream_channel(std::size_t capacity) {
+    if (capacity == 0) throw std::invalid_argument("renoir: stream_channel(0): the channel must hold at least one item");
+    auto channel = std::make_shared<detail::ItemChannel<T>>(capacity);
+    job_->on_finish.push_back([channel](std::exception_ptr) { channel->end_reading(); });
+    auto stream = make<T>(sources::Channel<T>{channel}, Replication::one());
+    return std::pair<ChannelSender<T>, decltype(stream)>(ChannelSender<T>(channel), std::move(stream));
   }
 
   /// Runs the job and waits for it. Rethrows the first error raised by any replica, after
