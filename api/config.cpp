@@ -69,6 +69,7 @@ RuntimeConfig RuntimeConfig::local_all_cores() { return local(topology::core_cou
 
 RuntimeConfig RuntimeConfig::remote(const std::string& path) {
   RuntimeConfig c;
+  c.host_id_.reset();  // the launcher has no host id; a worker gets its own below
   if (const auto* worker = detail::worker_identity(path)) {
     // A worker: the launcher sent the configuration it read (and the job secret) on stdin.
     c.cluster_ = worker->cluster;
@@ -77,6 +78,20 @@ RuntimeConfig RuntimeConfig::remote(const std::string& path) {
     c.cluster_ = std::make_shared<const topology::ClusterConfig>(topology::ClusterConfig::parse_file(path));
   }
   return c;
+}
+
+std::size_t RuntimeConfig::parallelism() const {
+  if (cluster_) {
+    std::size_t n = 0;
+    for (const auto& h : cluster_->hosts) n += h.num_cores;
+    return n;
+  }
+  if (!simulated_.empty()) {
+    std::size_t n = 0;
+    for (std::size_t c : simulated_) n += c;
+    return n;
+  }
+  return local_n_;
 }
 
 const topology::ClusterConfig& RuntimeConfig::cluster() const& {

@@ -62,14 +62,21 @@ class RuntimeConfig {
   const std::vector<std::size_t>& simulated_hosts() const& { return simulated_; }
   /// On a temporary config: by value (a range-for over it stays valid).
   std::vector<std::size_t> simulated_hosts() && { return std::move(simulated_); }
-  /// In a worker process started by spawn_remote_workers: this host's index in the cluster.
+  /// This process's host in the job, as in Renoir: 0 for a local config (and for a simulated
+  /// one, whose results land in this process as on host 0); for a remote config, the index of
+  /// the host in the cluster file in a worker, and no value in the launching process (which
+  /// runs no part of the job). `config.host_id() == 0` compares the value.
   std::optional<std::size_t> host_id() const { return host_id_; }
+  /// Renoir's `parallelism()`: the replicas of an unlimited block over every host: n for
+  /// local(n), the sum of the cores for simulated(), the sum of `num_cores` of the hosts for
+  /// remote().
+  std::size_t parallelism() const;
 
  private:
   RuntimeConfig() = default;
   std::size_t local_n_ = 1;
   std::shared_ptr<const topology::ClusterConfig> cluster_;
-  std::optional<std::size_t> host_id_;
+  std::optional<std::size_t> host_id_ = 0;  // a remote config resets it (see remote())
   std::vector<std::size_t> simulated_;
 };
 

@@ -10,7 +10,7 @@ namespace renoir {
 void StreamContext::execute_blocking(const core::ExecutionConfig& exec) {
   job_->check_open();
   job_->executed = true;
-  core::execute(job_->graph, exec);
+  job_->run_then_finish([&] { core::execute(job_->graph, exec); });
 }
 
 void StreamContext::execute_blocking() {
@@ -21,13 +21,13 @@ void StreamContext::execute_blocking() {
                              "launching process it starts the workers on every host and exits");
     job_->check_open();
     job_->executed = true;
-    detail::execute_as_worker(job_->graph, *worker);
+    job_->run_then_finish([&] { detail::execute_as_worker(job_->graph, *worker); });
     return;
   }
   if (!job_->config.simulated_hosts().empty()) {
     job_->check_open();
     job_->executed = true;
-    core::execute_simulated(job_->graph, job_->config.simulated_hosts());
+    job_->run_then_finish([&] { core::execute_simulated(job_->graph, job_->config.simulated_hosts()); });
     return;
   }
   core::ExecutionConfig exec;

@@ -2,18 +2,24 @@
 #pragma once
 #include <concepts>
 #include <cstddef>
+#include <exception>
 #include <initializer_list>
+#include <stdexcept>
 #include <memory>
+#include <ranges>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <renoir/api/config.hpp>
 #include <renoir/api/job.hpp>
+#include <renoir/api/sources/channel.hpp>
 #include <renoir/api/sources/csv.hpp>
 #include <renoir/api/sources/file.hpp>
 #include <renoir/api/sources/iter.hpp>
 #include <renoir/api/sources/par_iter.hpp>
+#include <renoir/api/sources/user.hpp>
 #include <renoir/api/stream.hpp>
 #include <renoir/api/traits.hpp>
 #include <renoir/core/executor.hpp>
@@ -61,6 +67,35 @@ class StreamContext {
     return make<T>(sources::PerReplica<Make>{std::move(make_range)}, Replication::unlimited());
   }
 
+  // ---- Renoir spellings: stream_par_iter over a range, stream(source), parallelism() ----
+  /// The elements of a sized random-access range (`std::views::iota(0, n)`, a vector, ...),
+  /// copied into the job and split into contiguous shares across the replicas: replica i of n
+  /// reads positions [len*i/n, len*(i+1)/n), as stream_par_iter(begin, end) splits integers.
+  template <class Range>
+    requires(!std::invocable<Range&, std::size_t, std::size_t> && std::ranges::range<Range>)
+  auto stream_par_iter(Range range) {
+    static_assert(std::ranges::random_access_range<const Range> && std::ranges::sized_range<const Range>,
+                  "renoir: stream_par_iter(range) needs a sized random-access range, iterable when const (iota, "
+                  "vector, array, ...); for other ranges use stream_iter, or stream_par_iter(make(index, "
+                  "replicas)) returning each replica's share");
+    using T = std::ranges::range_value_t<const Range>;
+    return make<T>(sources::RangeShares<Range>{std::make_shared<const Range>(std::move(range))},
+                   Replication::unlimited());
+  }
+
+  /// A stream produced by a source type of your own (Renoir's `stream(source)`): see
+  /// sources::UserSource (api/sources/user.hpp) for what it must provide.
+  template <class S>
+  auto stream(S source) {
+    sources::detail::check_user_source<S>();
+    const Replication replication = std::as_const(source).replication();
+    return make<typename S::value_type>(sources::User<S>{std::move(source)}, replication);
+  }
+
+  /// Replicas of an unlimited block over every host (Renoir's `parallelism()`): see
+  /// RuntimeConfig::parallelism().
+  std::size_t parallelism() const { return job_->config.parallelism(); }
+
   /// The lines of a text file (without '\n' or a trailing '\r'), split by byte range across
   /// the replicas; every line is read exactly once, whatever its length or bytes (binary data
   /// is fine: a line is what lies between '\n's). The file is opened here, so it must be a
@@ -81,6 +116,29 @@ class StreamContext {
   auto stream_csv(std::string path, bool has_header = true) {
     return make<T>(sources::Csv<T>{std::make_shared<detail::InputFile>(std::move(path)), has_header},
                    Replication::unlimited());
+  }
+
+  // ---- Renoir spellings: sources ----
+  /// A stream fed by the caller (Renoir's ChannelSource): items sent through the returned
+  /// ChannelSender, from any thread, while the job runs, are read by one replica (on host 0);
+  /// the stream ends when the sender is closed or every copy of it is destroyed. `send` blocks
+  /// while `capacity` items wait, and returns false once the job is over (ended or failed), so
+  /// a feeding thread never hangs on a dead job. Partial batches go out whenever the channel runs
+  /// dry. Before execute_blocking() starts, at most `capacity` items can be sent without blocking.
+  /// ```cpp
+  /// auto [tx, stream] = ctx.stream_channel<int>(1024);
+  /// auto out = stream.map(f).collect_vec();
+  /// std::thread feed([tx = std::move(tx)]() mutable { for (int i = 0; i < n; ++i) tx.send(i); tx.close(); });
+  /// ctx.execute_blocking();
+  /// feed.join();
+  /// ```
+  template <class T>
+  auto stream_channel(std::size_t capacity) {
+    if (capacity == 0) throw std::invalid_argument("renoir: stream_channel(0): the channel must hold at least one item");
+    auto channel = std::make_shared<detail::ItemChannel<T>>(capacity);
+    job_->on_finish.push_back([channel](std::exception_ptr) { channel->end_reading(); });
+    auto stream = make<T>(sources::Channel<T>{channel}, Replication::one());
+    return std::pair<ChannelSender<T>, decltype(stream)>(ChannelSender<T>(channel), std::move(stream));
   }
 
   /// Runs the job and waits for it. Rethrows the first error raised by any replica, after

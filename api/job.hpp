@@ -1,6 +1,9 @@
 // The job a StreamContext builds: its graph and config, shared by every Stream of the context.
 #pragma once
+#include <exception>
+#include <functional>
 #include <stdexcept>
+#include <vector>
 
 #include <renoir/api/config.hpp>
 #include <renoir/core/job_graph.hpp>
@@ -12,6 +15,22 @@ struct Job {
   RuntimeConfig config;
   core::JobGraph graph;
   bool executed = false;
+  /// Called once the job ended on this process, with its error (or null): channels close here,
+  /// whether or not their sink or source ran (a failed job, a host that does not run them).
+  std::vector<std::function<void(std::exception_ptr)>> on_finish;
+
+  /// Runs `run`, then the on_finish hooks (also when `run` throws, before rethrowing).
+  template <class Run>
+  void run_then_finish(Run&& run) {
+    std::exception_ptr error;
+    try {
+      run();
+    } catch (...) {
+      error = std::current_exception();
+    }
+    for (auto& hook : on_finish) hook(error);
+    if (error) std::rethrow_exception(error);
+  }
 
   void check_open() const {
     if (executed) throw std::logic_error("renoir: this StreamContext already ran; build a new one for another job");

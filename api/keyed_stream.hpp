@@ -38,6 +38,24 @@ class KeyedStream {
   template <class F> auto reduce(F f) const;
   /// `map` with per-key state: every key gets its own copy of `f`.
   template <class F> auto rich_map(F f) const;
+  // ---- Renoir spellings (operators/flat_map, inspect, filter_map, merge, shuffle, unique_assoc) ----
+  /// Emits (key, e) for every element e of each value (V must be a range).
+  auto flatten() const;
+  /// Calls `f(key, const value&)` (or `f(const pair&)`) on each pair and passes it on unchanged.
+  template <class F> auto inspect(F f) const;
+  /// `filter_map` with per-key state: every key gets its own copy of `f`, as in rich_map.
+  template <class F> auto rich_filter_map(F f) const;
+  /// `flat_map` with per-key state: every key gets its own copy of `f`, as in rich_map.
+  template <class F> auto rich_flat_map(F f) const;
+  /// The union of this keyed stream and `other` (same K and V), still partitioned by key.
+  template <class S2, class O2> auto merge(const KeyedStream<K, V, S2, O2>& other) const;
+  /// Spreads the pairs evenly over the replicas of a new block. As in Renoir the result is a
+  /// plain Stream of pairs: after the shuffle a key's pairs are on several replicas.
+  auto shuffle() const;
+  /// Keeps one pair per key (the first one to reach the key's replica; which pair that is
+  /// depends on timing when several replicas held the key), dropping the rest.
+  auto unique_assoc_by_key() const;
+
   /// The pairs as a plain stream.
   Inner unkey() const { return inner_; }
   /// The values as a plain stream.

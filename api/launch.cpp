@@ -86,6 +86,11 @@ bool same_machine(const std::string& a, const std::string& b) { return a == b ||
 }  // namespace
 
 int launch_job(const topology::ClusterConfig& cluster) {
+  if (cluster.tracing_dir)
+    std::fprintf(stderr,
+                 "renoir: %s: tracing_dir = \"%s\" is accepted for Renoir compatibility, but this build records no "
+                 "traces: nothing is written there\n",
+                 cluster.source.c_str(), cluster.tracing_dir->c_str());
   topology::LaunchSpec spec;
   spec.local_executable = "/proc/self/exe";
   spec.args = own_arguments();

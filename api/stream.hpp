@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -24,6 +25,8 @@ using core::Replication;
 
 template <class K, class V, class Source, class Ops>
 class KeyedStream;
+template <class T>
+class ChannelReceiver;
 
 /// A stream of items of type `T`. `Source` and `Ops` describe the block being built (its
 /// input and its fused chain of operators so far); write `auto` and let them be deduced.
@@ -128,12 +131,53 @@ class Stream {
   template <class KeyFn, class ValueFn> auto group_by_max_element(KeyFn key, ValueFn value) const;
   /// Drops duplicate items (T hashable and equality-comparable).
   auto unique_assoc() const;
-  /// All items, in one replica, sorted by `less(a, b)`.
-  template <class Less> auto sorted_by(Less less) const;
+  /// All items, in one replica, sorted by `cmp`: a less-than `cmp(a, b) -> bool`, or a
+  /// three-way `cmp(a, b) -> std::strong_ordering / std::weak_ordering` (Rust's `cmp`, e.g.
+  /// `a <=> b`). Stable: equal items keep their arrival order.
+  template <class Cmp> auto sorted_by(Cmp cmp) const;
   /// All items, in one replica, sorted by `operator<`.
   auto sorted() const;
   /// At most `n` items (any `n`, not the first `n` in any order unless upstream is ordered).
   auto limit(std::size_t n) const;
+
+  // ---- Renoir spellings: map_memo, map_memo_by, unique_assoc_by_key ----
+  /// `map` that remembers `f`'s results: an item seen recently on this replica gets the stored
+  /// result without calling `f` (T hashable and equality-comparable, U copyable). Each replica
+  /// keeps at most `capacity` results (>= 1, else std::invalid_argument), evicting the least
+  /// recently used half (approximately) when full. `f` must be a pure function of the item.
+  template <class F> auto map_memo(F f, std::size_t capacity) const;
+  /// `map_memo` keyed by `key(const T&)`: items with equal keys share one call of `f`, so
+  /// `f(item)` must depend only on `key(item)`.
+  template <class F, class KeyFn> auto map_memo_by(F f, KeyFn key, std::size_t capacity) const;
+  /// One item per distinct `key(item)` (the first to reach the key's replica), in a new block.
+  template <class KeyFn> auto unique_assoc_by_key(KeyFn key) const;
+  // ---- Renoir spellings: limit with offset, sorted limits, more sinks ----
+  /// Skips `offset` items, then keeps at most `n`, over the whole stream: unlike Renoir, whose
+  /// limit cuts each replica of the block, this one is global (each replica keeps its first
+  /// offset + n, then one replica cuts). Which items are skipped and kept follows arrival order,
+  /// so it is "the first ones" only when the upstream is ordered (a single replica).
+  auto limit(std::size_t n, std::size_t offset) const;
+  /// The items ranked offset .. offset+n-1 by `cmp` (as in sorted_by), in that order, in one
+  /// replica: Renoir's sorted_limit_by, global here. Each replica first keeps its offset + n best.
+  template <class Cmp> auto sorted_limit_by(Cmp cmp, std::size_t n, std::size_t offset = 0) const;
+  /// sorted_limit_by with `operator<`.
+  auto sorted_limit(std::size_t n, std::size_t offset = 0) const;
+  /// Every item in a std::vector on every host (Renoir's collect_vec_all; same as collect_all()).
+  StreamOutput<std::vector<T>> collect_vec_all() const;
+  /// Every item in a `Container` (push_back or insert) on every host; `collect_all()` is a vector.
+  template <class Container = std::vector<T>> StreamOutput<Container> collect_all() const;
+  /// The items as they reach host 0, through a channel the caller reads while the job runs
+  /// (see ChannelReceiver): run execute_blocking() on another thread and iterate the channel.
+  ChannelReceiver<T> collect_channel() const;
+  /// Writes CSV rows into one file per replica of the current block, replica i (0 .. replicas-1,
+  /// across hosts) to `path_of_replica(i)`, truncated first unless `append` (Renoir's
+  /// write_csv). Every replica creates its file, even if it gets no item.
+  template <class PathOf>
+    requires std::is_invocable_r_v<std::string, PathOf&, std::size_t>
+  void write_csv(PathOf path_of_replica, bool append) const;
+  /// Writes every item as a CSV row into one file, on host 0 (Renoir's write_csv_one); with
+  /// `append`, after what the file holds.
+  void write_csv_one(std::string path, bool append = false) const;
 
   // ---- sinks ----
   /// Gathers every item into a std::vector (on host 0).
@@ -142,11 +186,10 @@ class Stream {
   template <class Container> StreamOutput<Container> collect() const;
   /// Counts the items (0 for an empty stream).
   StreamOutput<std::size_t> collect_count() const;
-  /// Gathers every item into a std::vector on every host.
-  StreamOutput<std::vector<T>> collect_all() const;
   /// Calls `f(T)` on every item, on the replica that holds it.
   template <class F> void for_each(F f) const;
-  /// Writes the items as CSV rows into one file (see csv.hpp for the types it knows).
+  /// Writes the items as CSV rows into one file (see csv.hpp for the types it knows);
+  /// write_csv_one(path, false).
   void write_csv(std::string path) const;
 
   /// Sets how the current block batches its output.
@@ -231,6 +274,9 @@ class Stream {
 #include <renoir/api/operators/unique_assoc.hpp>
 #include <renoir/api/operators/sorted_by.hpp>
 #include <renoir/api/operators/limit.hpp>
+#include <renoir/api/operators/map_memo.hpp>
+#include <renoir/api/operators/sorted_limit.hpp>
 #include <renoir/api/sinks/collect.hpp>
 #include <renoir/api/sinks/for_each.hpp>
 #include <renoir/api/sinks/write_csv.hpp>
+#include <renoir/api/sinks/collect_channel.hpp>

@@ -23,7 +23,7 @@ class Emitter {
     router_.bind(rc.info);
     for (auto& b : buffers_) b.reserve(batch_);
     last_flush_ = std::chrono::steady_clock::now();
-    if (rc.batch_mode.timed()) ticks_ = &ticks();
+    if (rc.batch_mode.has_max_delay()) ticks_ = &ticks();
   }
 
   template <class U>

@@ -105,7 +105,7 @@ class Receiver {
 /// `ready()` or cancellation.
 template <class Chain, class Ready>
 void idle(Chain& chain, bool dirty, const ReplicaContext& rc, Ready&& ready) {
-  if (dirty && rc.batch_mode.timed()) chain.flush();
+  if (dirty && rc.batch_mode.has_max_delay()) chain.flush();
   rc.parker->park(ready, [&] { return rc.run->cancelled(); });
   rc.run->throw_if_cancelled();
 }

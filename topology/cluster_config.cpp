@@ -142,7 +142,7 @@ class Reader {
     host.index = index;
     host.line = table.source().begin.line;
     set_context("host " + std::to_string(index));
-    check_keys(table, "[[host]]", {"address", "base_port", "num_cores", "ssh"});
+    check_keys(table, "[[host]]", {"address", "base_port", "num_cores", "ssh", "perf_path"});
     host.address = required(string(table, "address"), table, "address",
                             "the host name or IP address of the machine");
     host.base_port = static_cast<uint16_t>(required(integer(table, "base_port", 1, 65535), table,
@@ -158,19 +158,28 @@ class Reader {
                                      std::string(type_name(ssh_node->type())));
       host.ssh = ssh(*ssh_table);
     }
+    host.perf_path = string(table, "perf_path");
     set_context({});
     return host;
   }
 
   ClusterConfig cluster(const toml::table& root) {
     check_keys(root, "the top level",
-               {"fabric_provider", "cleanup_binaries", "check_host_keys", "known_hosts",
-                "remote_dir", "connect_timeout_ms", "heartbeat_interval_ms", "peer_timeout_ms",
-                "stall_timeout_ms", "host"});
+               {"fabric_provider", "cleanup_binaries", "cleanup_executable", "check_host_keys",
+                "known_hosts", "remote_dir", "connect_timeout_ms", "heartbeat_interval_ms",
+                "peer_timeout_ms", "stall_timeout_ms", "tracing_dir", "host"});
     ClusterConfig config;
     config.source = source_;
     if (auto v = string(root, "fabric_provider")) config.fabric_provider = *v;
     if (auto v = get<bool>(root, "cleanup_binaries")) config.cleanup_binaries = v->get();
+    // Renoir's name for the same setting.
+    if (auto v = get<bool>(root, "cleanup_executable")) {
+      if (const auto* ours = get<bool>(root, "cleanup_binaries"); ours && ours->get() != v->get())
+        fail(v->source(), "cleanup_executable (Renoir's name for cleanup_binaries) contradicts cleanup_binaries "
+                          "on line " + std::to_string(ours->source().begin.line) + ": keep one of them");
+      config.cleanup_binaries = v->get();
+    }
+    config.tracing_dir = string(root, "tracing_dir");
     if (auto v = get<bool>(root, "check_host_keys")) config.check_host_keys = v->get();
     config.known_hosts = string(root, "known_hosts");
     if (auto v = string(root, "remote_dir")) config.remote_dir = *v;
@@ -288,10 +297,12 @@ std::string ClusterConfig::to_toml() const {
     if (h.ssh.key_file) ssh.insert("key_file", *h.ssh.key_file);
     // password and key_passphrase stay behind: workers never log in anywhere.
     ssh.is_inline(true);
-    host_tables.push_back(toml::table{{"address", h.address},
-                                      {"base_port", int64_t{h.base_port}},
-                                      {"num_cores", int64_t{h.num_cores}},
-                                      {"ssh", std::move(ssh)}});
+    toml::table host{{"address", h.address},
+                     {"base_port", int64_t{h.base_port}},
+                     {"num_cores", int64_t{h.num_cores}},
+                     {"ssh", std::move(ssh)}};
+    if (h.perf_path) host.insert("perf_path", *h.perf_path);
+    host_tables.push_back(std::move(host));
   }
   toml::table root{{"fabric_provider", fabric_provider},
                    {"cleanup_binaries", cleanup_binaries},
@@ -302,6 +313,7 @@ std::string ClusterConfig::to_toml() const {
                    {"peer_timeout_ms", int64_t{peer_timeout_ms}},
                    {"host", std::move(host_tables)}};
   if (known_hosts) root.insert("known_hosts", *known_hosts);
+  if (tracing_dir) root.insert("tracing_dir", *tracing_dir);
   if (stall_timeout_ms) root.insert("stall_timeout_ms", int64_t{*stall_timeout_ms});
   std::ostringstream out;
   out << toml::toml_formatter(root, toml::format_flags::allow_unicode_strings) << '\n';

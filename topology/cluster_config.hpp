@@ -63,6 +63,10 @@ struct HostConfig {
   unsigned num_cores = 0;
   /// `ssh` (optional): how the launcher logs in.
   SshConfig ssh;
+  /// `perf_path` (optional, Renoir's key): the launcher starts the worker under
+  /// `perf record --call-graph dwarf -o <perf_path>` (perf must be installed on the host); a
+  /// relative path is relative to the directory of the uploaded executable.
+  std::optional<std::string> perf_path;
   /// Where the `[[host]]` table starts in the file (1-based), for messages; 0 if unknown.
   std::size_t line = 0;
   /// Position among the `[[host]]` tables, counting from 0: the host id of the run.
@@ -80,8 +84,12 @@ struct ClusterConfig {
   /// (InfiniBand/RoCE), "shm" (a single machine), ...
   std::string fabric_provider = "tcp";
   /// `cleanup_binaries`: remove the uploaded executables from the hosts after the job
-  /// (default false: later runs of the same binary skip the upload).
+  /// (default false: later runs of the same binary skip the upload). Renoir's spelling
+  /// `cleanup_executable` means the same; giving both with different values is an error.
   bool cleanup_binaries = false;
+  /// `tracing_dir` (Renoir's key): accepted so that Renoir's files load, but this build records
+  /// no traces: the launcher says so on stderr and writes nothing there.
+  std::optional<std::string> tracing_dir;
   /// `check_host_keys`: verify each host's SSH key against `known_hosts` and refuse to connect
   /// to an unknown or changed host (default true).
   bool check_host_keys = true;

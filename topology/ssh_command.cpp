@@ -44,10 +44,13 @@ std::string hex64(uint64_t value) {
 
 std::string remote_worker_command(std::string_view dir, std::string_view executable_name,
                                   const std::vector<std::pair<std::string, std::string>>& env,
-                                  const std::vector<std::string>& args) {
+                                  const std::vector<std::string>& args, std::string_view perf_path) {
   std::string cmd = "cd ";
   cmd.append(shell_quote(dir)).append(" && echo ").append(kWorkerPidLinePrefix).append("$$");
-  cmd.append(" && exec env");
+  cmd.append(" && exec");
+  // perf takes the pid the shell printed (exec), so the launcher's signals reach its group.
+  if (!perf_path.empty()) cmd.append(" perf record --call-graph dwarf -o ").append(shell_quote(perf_path)).append(" --");
+  cmd.append(" env");
   for (const auto& [name, value] : env) {
     std::string assignment = name;
     assignment.append("=").append(value);

@@ -33,9 +33,11 @@ inline constexpr std::string_view kWorkerPidLinePrefix = "renoir-worker-pid ";
 /// must be POSIX-compatible):
 ///     cd '<dir>' && echo renoir-worker-pid $$ && exec env 'K=V'... './<name>' '<arg>'...
 /// Every piece is shell_quote()d. `env` names must be valid_env_name() (not checked here).
+/// With a `perf_path` (a host's `perf_path` key), the worker runs under perf:
+///     ... && exec perf record --call-graph dwarf -o '<perf_path>' -- env 'K=V'... './<name>' ...
 std::string remote_worker_command(std::string_view dir, std::string_view executable_name,
                                   const std::vector<std::pair<std::string, std::string>>& env,
-                                  const std::vector<std::string>& args);
+                                  const std::vector<std::string>& args, std::string_view perf_path = {});
 
 /// The pid of a kWorkerPidLinePrefix line, or 0 if `line` is not one.
 long parse_worker_pid_line(std::string_view line);

@@ -275,7 +275,7 @@ class HostRunner {
   void run_worker() {
     const std::string command =
         remote_worker_command(job_.remote_dir, job_.name, worker_env(cfg_, spec_, host_),
-                              spec_.args);
+                              spec_.args, host_.perf_path.value_or(""));
     LIBSSH2_SESSION* s = session_.raw();
     LIBSSH2_CHANNEL* ch = session_.exec(command, opt_.ssh_timeout);
     outcome_.started = true;
@@ -471,8 +471,8 @@ void dry_run(const ClusterConfig& cfg, const LaunchSpec& spec, const Job& job,
     auto say = [&](const std::string& msg) {
       out(host, LaunchEvent::dry_run, "[dry run] " + describe(host) + ": " + msg);
     };
-    const std::string command = remote_worker_command(job.remote_dir, job.name,
-                                                      worker_env(cfg, spec, host), spec.args);
+    const std::string command = remote_worker_command(job.remote_dir, job.name, worker_env(cfg, spec, host),
+                                                      spec.args, host.perf_path.value_or(""));
     std::string keys = cfg.check_host_keys
                            ? "host key checked against " +
                                  cfg.known_hosts.value_or("~/.ssh/known_hosts")

@@ -4,6 +4,9 @@
 #include <functional>
 #include <iterator>
 #include <type_traits>
+#include <utility>
+
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <renoir/api/traits.hpp>
 #include <renoir/core/op_base.hpp>
@@ -71,6 +74,47 @@ auto KeyedStream<K, V, S, O>::flat_map(F f) const {
   detail::check_no_dangling_view<F>();
   return detail::keyed(inner_.template then<std::pair<K, U>>(
       [f](auto next) { return ops::KeyedFlatMap<K, F, decltype(next)>{{std::move(next)}, f}; }));
+}
+
+namespace ops {
+/// Keyed flat_map with one copy of the callable per key (per-key state, as KeyedRichMap).
+template <class K, class F, class Next>
+struct KeyedRichFlatMap : core::Forward<Next> {
+  F proto;
+  boost::unordered_flat_map<K, F> per_key{};
+  template <class P>
+  void push(P&& kv) {
+    auto it = per_key.find(kv.first);
+    if (it == per_key.end()) it = per_key.emplace(kv.first, proto).first;
+    auto&& range = detail::invoke_kv(it->second, kv.first, std::move(kv.second));
+    for (auto&& u : range) this->next.push(std::pair<K, std::remove_cvref_t<decltype(u)>>(kv.first, std::move(u)));
+  }
+};
+
+/// Keyed flatten: the value is the range.
+struct KeyedFlatten {
+  template <class K, class X>
+  X&& operator()(const K&, X&& x) const {
+    return std::forward<X>(x);
+  }
+};
+}  // namespace ops
+
+template <class K, class V, class S, class O>
+template <class F>
+auto KeyedStream<K, V, S, O>::rich_flat_map(F f) const {
+  using R = detail::kv_result_t<F, K, V>;
+  static_assert(detail::Iterable<R>, "renoir: rich_flat_map's callable must return a range");
+  detail::check_no_dangling_view<F>();
+  using U = detail::iter_value_t<R>;
+  return detail::keyed(inner_.template then<std::pair<K, U>>(
+      [f](auto next) { return ops::KeyedRichFlatMap<K, F, decltype(next)>{{std::move(next)}, f}; }));
+}
+
+template <class K, class V, class S, class O>
+auto KeyedStream<K, V, S, O>::flatten() const {
+  static_assert(detail::Iterable<V>, "renoir: KeyedStream::flatten needs values that are ranges");
+  return flat_map(ops::KeyedFlatten{});
 }
 
 }  // namespace renoir

@@ -27,4 +27,18 @@ auto Stream<T, S, O>::inspect(F f) const {
   return this->template then<T>([f](auto next) { return ops::Inspect<F, decltype(next)>{{std::move(next)}, f}; });
 }
 
+/// Keyed inspect: `f(key, const value&)` or `f(const pair&)`.
+template <class K, class V, class S, class O>
+template <class F>
+auto KeyedStream<K, V, S, O>::inspect(F f) const {
+  static_assert(std::is_invocable_v<F&, const K&, const V&> || std::is_invocable_v<F&, const std::pair<K, V>&>,
+                "renoir: KeyedStream::inspect expects f(const K&, const V&) or f(const std::pair<K, V>&)");
+  return detail::keyed(inner_.inspect([f](const std::pair<K, V>& kv) mutable {
+    if constexpr (std::is_invocable_v<F&, const K&, const V&>)
+      std::invoke(f, kv.first, kv.second);
+    else
+      std::invoke(f, kv);
+  }));
+}
+
 }  // namespace renoir

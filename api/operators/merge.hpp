@@ -1,6 +1,9 @@
 // merge: the union of two streams of the same type, in a new block.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <stdexcept>
+
+#include <renoir/api/operators/keyed_fold.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
@@ -14,6 +17,22 @@ auto Stream<T, S, O>::merge(const Stream<T, S2, O2>& other) const {
   other.finish(core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}});
   return Stream<T, core::ReceiverSource<T>, core::Identity>(
       job_, core::ReceiverSource<T>{gate}, core::Identity{}, core::BlockOptions{Replication::unlimited(), options_.batch_mode, {}});
+}
+
+/// Keyed merge: both sides are routed by key hash into the new block, so the union stays
+/// partitioned by key (pairs that were on their key's replica stay on the same replica index).
+template <class K, class V, class S, class O>
+template <class S2, class O2>
+auto KeyedStream<K, V, S, O>::merge(const KeyedStream<K, V, S2, O2>& other) const {
+  const auto right = other.unkey();
+  if (right.job() != inner_.job()) throw std::logic_error("renoir: merge of streams from different StreamContexts");
+  using P = std::pair<K, V>;
+  auto* gate = inner_.job()->graph.template make_gate<P>();
+  inner_.finish(core::EmitterFactory<P, core::HashRouter<ops::PairKey>>{gate, 0, {}});
+  right.finish(core::EmitterFactory<P, core::HashRouter<ops::PairKey>>{gate, 0, {}});
+  return detail::keyed(Stream<P, core::ReceiverSource<P>, core::Identity>(
+      inner_.job(), core::ReceiverSource<P>{gate}, core::Identity{},
+      core::BlockOptions{Replication::unlimited(), inner_.options().batch_mode, {}}));
 }
 
 }  // namespace renoir

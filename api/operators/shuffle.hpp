@@ -32,4 +32,10 @@ auto Stream<T, S, O>::replication(Replication replication) const {
   return exchange(core::ForwardRouter{}, replication);
 }
 
+/// Keyed shuffle: a plain Stream of pairs, as in Renoir (a key's pairs end up on several replicas).
+template <class K, class V, class S, class O>
+auto KeyedStream<K, V, S, O>::shuffle() const {
+  return inner_.shuffle();
+}
+
 }  // namespace renoir

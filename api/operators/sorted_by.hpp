@@ -5,6 +5,7 @@
 #include <functional>
 #include <vector>
 
+#include <renoir/api/comparator.hpp>
 #include <renoir/core/op_base.hpp>
 
 namespace renoir {
@@ -36,9 +37,16 @@ struct Sort : core::Forward<Next> {
 }  // namespace ops
 
 template <class T, class S, class O>
-template <class Less>
-auto Stream<T, S, O>::sorted_by(Less less) const {
-  return gather().template then<T>([less](auto next) { return ops::Sort<T, Less, decltype(next)>{{std::move(next)}, less}; });
+template <class Cmp>
+auto Stream<T, S, O>::sorted_by(Cmp cmp) const {
+  if constexpr (detail::Comparator<Cmp, T>) {
+    using Less = detail::AsLess<Cmp>;
+    return gather().template then<T>(
+        [less = Less{cmp}](auto next) { return ops::Sort<T, Less, decltype(next)>{{std::move(next)}, less}; });
+  } else {
+    static_assert(detail::Comparator<Cmp, T>, RENOIR_COMPARATOR_MESSAGE);
+    return *this;
+  }
 }
 
 template <class T, class S, class O>

@@ -1,4 +1,4 @@
-// collect_vec / collect<Container> / collect_count / collect_all: gather results for the caller.
+// collect_vec / collect<Container> / collect_count / collect_all<Container> / collect_vec_all: gather results for the caller.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstddef>
@@ -76,11 +76,17 @@ StreamOutput<std::vector<T>> Stream<T, S, O>::collect_vec() const {
 }
 
 template <class T, class S, class O>
-StreamOutput<std::vector<T>> Stream<T, S, O>::collect_all() const {
-  // One replica per host receives everything: every host ends with the whole vector.
-  auto slot = std::make_shared<detail::OutputSlot<std::vector<T>>>();
-  exchange(core::BroadcastRouter{}, Replication::host()).finish(ops::CollectFactory<std::vector<T>>{slot});
-  return StreamOutput<std::vector<T>>(slot);
+template <class Container>
+StreamOutput<Container> Stream<T, S, O>::collect_all() const {
+  // One replica per host receives everything: every host ends with the whole container.
+  auto slot = std::make_shared<detail::OutputSlot<Container>>();
+  exchange(core::BroadcastRouter{}, Replication::host()).finish(ops::CollectFactory<Container>{slot});
+  return StreamOutput<Container>(slot);
+}
+
+template <class T, class S, class O>
+StreamOutput<std::vector<T>> Stream<T, S, O>::collect_vec_all() const {
+  return collect_all<std::vector<T>>();
 }
 
 template <class T, class S, class O>

@@ -2,6 +2,9 @@
 #pragma once
 #include <cstddef>
 #include <functional>
+#include <iterator>
+#include <memory>
+#include <ranges>
 #include <utility>
 
 #include <renoir/core/replica.hpp>
@@ -44,6 +47,29 @@ struct PerReplica {
     for (auto&& x : range) {
       if ((++n & 1023) == 0) rc.run->throw_if_cancelled();
       chain.push(std::move(x));
+    }
+    chain.end();
+  }
+};
+
+/// A sized random-access range held by the job: replica i of n reads the elements at positions
+/// [len*i/n, len*(i+1)/n), as IntRange splits integers.
+template <class Range>
+struct RangeShares {
+  std::shared_ptr<const Range> range;
+  void attach(std::size_t) const {}
+
+  template <class Chain>
+  void run(Chain& chain, const core::ReplicaContext& rc) const {
+    const auto len = static_cast<unsigned __int128>(std::ranges::size(*range));
+    const auto i = static_cast<unsigned __int128>(rc.info.index), n = static_cast<unsigned __int128>(rc.info.replicas);
+    const auto lo = static_cast<std::ranges::range_difference_t<const Range>>(len * i / n);
+    const auto hi = static_cast<std::ranges::range_difference_t<const Range>>(len * (i + 1) / n);
+    auto it = std::ranges::begin(*range) + lo;
+    for (auto k = lo; k < hi; ++k, ++it) {
+      if (((k - lo + 1) & 1023) == 0) rc.run->throw_if_cancelled();
+      std::ranges::range_value_t<const Range> copy = *it;
+      chain.push(std::move(copy));
     }
     chain.end();
   }

@@ -26,6 +26,8 @@ std::vector<Mode> modes() {
           {"adaptive16_1ms", BatchMode::adaptive(16, 1ms)},
           {"adaptive1024_20ms", BatchMode::adaptive(1024, 20ms)},
           {"adaptive100000_1us", BatchMode::adaptive(100000, 1us)},
+          {"timed16_1ms", BatchMode::timed(16, 1ms)},
+          {"timed1024_100ms", BatchMode::timed(1024, 100ms)},
           {"single", BatchMode::single()}};
 }
 
@@ -112,10 +114,18 @@ TEST(BatchModeConfig, InvalidModesThrow) {
   EXPECT_THROW(BatchMode::adaptive(0, 1ms), std::invalid_argument);
   EXPECT_THROW(BatchMode::adaptive(10, 0ms), std::invalid_argument);
   EXPECT_THROW(BatchMode::adaptive(10, -1ms), std::invalid_argument);
+  EXPECT_THROW(BatchMode::timed(0, 1ms), std::invalid_argument);
+  EXPECT_THROW(BatchMode::timed(10, 0ms), std::invalid_argument);
+  EXPECT_EQ(BatchMode::timed(7, 3ms).size, 7u);
+  EXPECT_EQ(BatchMode::timed(7, 3ms).max_delay, 3ms);
+  EXPECT_EQ(BatchMode::timed(7, 3ms).kind, BatchMode::Kind::timed);
+  EXPECT_NE(BatchMode::timed(7, 3ms), BatchMode::adaptive(7, 3ms));
+  EXPECT_EQ(BatchMode{}, BatchMode::adaptive(1024, 50ms));  // our default (Renoir's: timed(1024, 100ms))
+  EXPECT_TRUE(BatchMode::timed(8, 1ms).has_max_delay());
   EXPECT_EQ(BatchMode::single().size, 1u);
-  EXPECT_FALSE(BatchMode::single().timed());
-  EXPECT_FALSE(BatchMode::fixed(8).timed());
-  EXPECT_TRUE(BatchMode::adaptive(8, 1ms).timed());
+  EXPECT_FALSE(BatchMode::single().has_max_delay());
+  EXPECT_FALSE(BatchMode::fixed(8).has_max_delay());
+  EXPECT_TRUE(BatchMode::adaptive(8, 1ms).has_max_delay());
 }
 
 }  // namespace

@@ -21,13 +21,13 @@ namespace {
 bool same(const ClusterConfig& a, const ClusterConfig& b) {
   if (a.hosts.size() != b.hosts.size() || a.fabric_provider != b.fabric_provider ||
       a.cleanup_binaries != b.cleanup_binaries || a.check_host_keys != b.check_host_keys ||
-      a.known_hosts != b.known_hosts || a.remote_dir != b.remote_dir)
+      a.known_hosts != b.known_hosts || a.remote_dir != b.remote_dir || a.tracing_dir != b.tracing_dir)
     return false;
   for (std::size_t i = 0; i < a.hosts.size(); ++i) {
     const auto &x = a.hosts[i], &y = b.hosts[i];
     if (x.address != y.address || x.base_port != y.base_port || x.num_cores != y.num_cores ||
         x.index != y.index || x.ssh.ssh_port != y.ssh.ssh_port ||
-        x.ssh.username != y.ssh.username || x.ssh.key_file != y.ssh.key_file)
+        x.ssh.username != y.ssh.username || x.ssh.key_file != y.ssh.key_file || x.perf_path != y.perf_path)
       return false;
   }
   return true;

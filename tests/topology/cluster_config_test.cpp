@@ -182,11 +182,12 @@ TEST(ClusterConfig, NonAsciiInStringsAndComments) {
 TEST(ClusterConfigError, UnknownKeys) {
   EXPECT_EQ(error_of("provider = \"tcp\"\n"),
             "c.toml:1:1: unknown key 'provider' in the top level; allowed keys: fabric_provider, "
-            "cleanup_binaries, check_host_keys, known_hosts, remote_dir, connect_timeout_ms, "
-            "heartbeat_interval_ms, peer_timeout_ms, stall_timeout_ms, host");
+            "cleanup_binaries, cleanup_executable, check_host_keys, known_hosts, remote_dir, "
+            "connect_timeout_ms, heartbeat_interval_ms, peer_timeout_ms, stall_timeout_ms, "
+            "tracing_dir, host");
   EXPECT_EQ(error_of("[[host]]\nadress = \"a\"\n"),
             "c.toml:2:1: host 0: unknown key 'adress' in [[host]]; allowed keys: address, "
-            "base_port, num_cores, ssh");
+            "base_port, num_cores, ssh, perf_path");
   std::string e = error_of("[[host]]\naddress = \"a\"\nbase_port = 9\nnum_cores = 1\n"
                            "ssh = { port = 22 }\n");
   EXPECT_NE(e.find("c.toml:5:9: host 0 (a:9): unknown key 'port' in ssh; allowed keys: ssh_port,"),
@@ -300,6 +301,7 @@ void expect_same_settings(const ClusterConfig& a, const ClusterConfig& b) {
   EXPECT_EQ(a.heartbeat_interval_ms, b.heartbeat_interval_ms);
   EXPECT_EQ(a.peer_timeout_ms, b.peer_timeout_ms);
   EXPECT_EQ(a.stall_timeout_ms, b.stall_timeout_ms);
+  EXPECT_EQ(a.tracing_dir, b.tracing_dir);
   ASSERT_EQ(a.hosts.size(), b.hosts.size());
   for (std::size_t i = 0; i < a.hosts.size(); ++i) {
     EXPECT_EQ(a.hosts[i].address, b.hosts[i].address);
@@ -307,6 +309,7 @@ void expect_same_settings(const ClusterConfig& a, const ClusterConfig& b) {
     EXPECT_EQ(a.hosts[i].num_cores, b.hosts[i].num_cores);
     EXPECT_EQ(a.hosts[i].index, b.hosts[i].index);
     EXPECT_EQ(a.hosts[i].ssh, b.hosts[i].ssh);
+    EXPECT_EQ(a.hosts[i].perf_path, b.hosts[i].perf_path);
   }
 }
 
@@ -321,10 +324,12 @@ connect_timeout_ms = 1234
 heartbeat_interval_ms = 100
 peer_timeout_ms = 250
 stall_timeout_ms = 0
+tracing_dir = "/tmp/traces"
 [[host]]
 address = "::1"
 base_port = 65535
 num_cores = 64
+perf_path = "perf.data"
 ssh = { ssh_port = 22022, username = "zoë", key_file = "/k" }
 [[host]]
 address = "b"
@@ -337,6 +342,61 @@ num_cores = 1
   ClusterConfig defaults = ClusterConfig::parse_string(kTwoHosts, "c.toml");
   defaults.hosts[1].ssh.key_passphrase.reset();  // secrets are not shipped
   expect_same_settings(defaults, ClusterConfig::parse_string(defaults.to_toml(), "shipped"));
+}
+
+// A cluster file as Renoir's config.rs reads it (RemoteConfig: host, tracing_dir,
+// cleanup_executable; HostConfig: address, base_port, num_cores, ssh, perf_path).
+constexpr std::string_view kRenoirFile = R"(tracing_dir = "/tmp/renoir-traces"
+cleanup_executable = true
+
+[[host]]
+address = "host1.lan"
+base_port = 9500
+num_cores = 16
+perf_path = "/tmp/perf-host1.data"
+
+[[host]]
+address = "host2.lan"
+base_port = 9500
+num_cores = 8
+ssh = { ssh_port = 22, username = "renoir", key_file = "/home/renoir/.ssh/id_ed25519" }
+)";
+
+TEST(ClusterConfig, RenoirFileLoadsUnchanged) {
+  ClusterConfig c = ClusterConfig::parse_string(kRenoirFile, "renoir.toml");
+  EXPECT_TRUE(c.cleanup_binaries);  // cleanup_executable is our cleanup_binaries
+  EXPECT_EQ(c.tracing_dir, "/tmp/renoir-traces");
+  ASSERT_EQ(c.hosts.size(), 2u);
+  EXPECT_EQ(c.hosts[0].perf_path, "/tmp/perf-host1.data");
+  EXPECT_EQ(c.hosts[0].num_cores, 16u);
+  EXPECT_FALSE(c.hosts[1].perf_path);
+  EXPECT_EQ(c.hosts[1].ssh.username, "renoir");
+  EXPECT_EQ(c.hosts[1].ssh.key_file, "/home/renoir/.ssh/id_ed25519");
+  // Both spellings, agreeing, are fine; false is honoured too.
+  EXPECT_TRUE(ClusterConfig::parse_string("cleanup_binaries = true\ncleanup_executable = true\n[[host]]\naddress = "
+                                          "\"a\"\nbase_port = 1\nnum_cores = 1\n", "c.toml")
+                  .cleanup_binaries);
+  EXPECT_FALSE(ClusterConfig::parse_string("cleanup_executable = false\n[[host]]\naddress = \"a\"\nbase_port = "
+                                           "1\nnum_cores = 1\n", "c.toml")
+                   .cleanup_binaries);
+  // Shipped to the workers and read back, the Renoir keys keep their values.
+  expect_same_settings(c, ClusterConfig::parse_string(c.to_toml(), "shipped"));
+}
+
+TEST(ClusterConfigError, RenoirKeys) {
+  EXPECT_EQ(error_of("cleanup_binaries = false\ncleanup_executable = true\n[[host]]\naddress = \"a\"\n"
+                     "base_port = 1\nnum_cores = 1\n"),
+            "c.toml:2:22: cleanup_executable (Renoir's name for cleanup_binaries) contradicts "
+            "cleanup_binaries on line 1: keep one of them");
+  EXPECT_EQ(error_of("cleanup_executable = \"yes\"\n"),
+            "c.toml:1:22: cleanup_executable: expected a boolean, got a string");
+  EXPECT_EQ(error_of("tracing_dir = \"\"\n"), "c.toml:1:15: tracing_dir must not be empty");
+  EXPECT_EQ(error_of("[[host]]\naddress = \"a\"\nbase_port = 1\nnum_cores = 1\nperf_path = 3\n"),
+            "c.toml:5:13: host 0 (a:1): perf_path: expected a string, got an integer");
+  // Keys Renoir does not know either stay errors naming the file and line.
+  EXPECT_EQ(error_of("[[host]]\naddress = \"a\"\nbase_port = 1\nnum_cores = 1\nperf = \"p\"\n"),
+            "c.toml:5:1: host 0: unknown key 'perf' in [[host]]; allowed keys: address, base_port, "
+            "num_cores, ssh, perf_path");
 }
 
 TEST(ClusterConfig, ParseFile) {

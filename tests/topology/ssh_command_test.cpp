@@ -70,6 +70,14 @@ TEST(RemoteWorkerCommand, QuotesEveryPiece) {
             "'--remote' 'it'\\''s here'");
 }
 
+TEST(RemoteWorkerCommand, UnderPerfWithAPerfPath) {
+  EXPECT_EQ(remote_worker_command("/tmp/renoir/00ff", "prog", {{"A", "1"}}, {"x"}, "/tmp/my perf.data"),
+            "cd '/tmp/renoir/00ff' && echo renoir-worker-pid $$ && exec perf record --call-graph dwarf -o "
+            "'/tmp/my perf.data' -- env 'A=1' './prog' 'x'");
+  // No perf_path: the plain command.
+  EXPECT_EQ(remote_worker_command("/d", "p", {}, {}, ""), "cd '/d' && echo renoir-worker-pid $$ && exec env './p'");
+}
+
 TEST(RemoteWorkerCommand, RunsThroughAShell) {
   // /usr/bin/printf stands in for the worker (cd /usr/bin; ./printf).
   std::string cmd = remote_worker_command("/usr/bin", "printf", {{"V", "x y"}},
