@@ -1,8 +1,10 @@
 // Type helpers for the fluent API: result types of user callables and accumulation styles.
 #pragma once
 #include <concepts>
+#include <cstddef>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <ranges>
 #include <span>
@@ -13,6 +15,11 @@
 #include <vector>
 
 namespace renoir::detail {
+/// a + b, or SIZE_MAX ("no limit") if that overflows.
+inline std::size_t saturating_add(std::size_t a, std::size_t b) {
+  return a > std::numeric_limits<std::size_t>::max() - b ? std::numeric_limits<std::size_t>::max() : a + b;
+}
+
 
 template <class T>
 struct is_optional : std::false_type {};

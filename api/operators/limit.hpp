@@ -26,10 +26,6 @@ struct Limit : core::Forward<Next> {
   }
 };
 
-/// offset + n, or "no limit" if that overflows.
-inline std::size_t saturating_add(std::size_t a, std::size_t b) {
-  return a > std::numeric_limits<std::size_t>::max() - b ? std::numeric_limits<std::size_t>::max() : a + b;
-}
 }  // namespace ops
 
 template <class T, class S, class O>
@@ -41,7 +37,7 @@ template <class T, class S, class O>
 auto Stream<T, S, O>::limit(std::size_t n, std::size_t offset) const {
   // Each replica keeps its first offset + n items (enough for the global cut), then one replica
   // skips `offset` of what it receives and keeps n.
-  const std::size_t keep = ops::saturating_add(offset, n);
+  const std::size_t keep = detail::saturating_add(offset, n);
   return this->template then<T>([keep](auto next) { return ops::Limit<decltype(next)>{{std::move(next)}, keep}; })
       .gather()
       .template then<T>([n, offset](auto next) { return ops::Limit<decltype(next)>{{std::move(next)}, n, offset}; });

@@ -56,7 +56,7 @@ template <class Cmp>
 auto Stream<T, S, O>::sorted_limit_by(Cmp cmp, std::size_t n, std::size_t offset) const {
   if constexpr (detail::Comparator<Cmp, T>) {
     using Less = detail::AsLess<Cmp>;
-    const std::size_t keep = ops::saturating_add(offset, n);
+    const std::size_t keep = detail::saturating_add(offset, n);
     // Every replica keeps its offset + n best items; one replica ranks what they send.
     return this
         ->template then<T>([less = Less{cmp}, keep](auto next) {

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include <renoir/api/operators/fold.hpp>
+#include <renoir/core/op_base.hpp>
 #include <renoir/api/output.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/routers.hpp>
@@ -41,6 +41,31 @@ struct CollectFactory {
   std::shared_ptr<detail::OutputSlot<Container>> slot;
   void attach(std::size_t) {}
   Collect<Container> make(const core::ReplicaContext&) const { return {slot}; }
+};
+
+/// Counts the items of a replica; emits the count at the end (or of a round), or nothing when
+/// the replica saw no item, like Fold (see fold.hpp).
+template <class Next>
+struct CountItems : core::Forward<Next> {
+  std::size_t n = 0;
+  template <class X>
+  void push(X&&) {
+    ++n;
+  }
+  void restart() {
+    emit();
+    this->next.restart();
+  }
+  void end() {
+    emit();
+    this->next.end();
+  }
+
+ private:
+  void emit() {
+    if (n != 0) this->next.push(std::size_t{n});
+    n = 0;
+  }
 };
 
 /// Terminal of collect_count (one replica): adds up the per-replica counts, from 0, so that
@@ -92,11 +117,9 @@ StreamOutput<std::vector<T>> Stream<T, S, O>::collect_vec_all() const {
 template <class T, class S, class O>
 StreamOutput<std::size_t> Stream<T, S, O>::collect_count() const {
   auto slot = std::make_shared<detail::OutputSlot<std::size_t>>();
-  // Per replica: one count, or none from a replica that saw no item (see Fold).
-  auto counts = this->template then<std::size_t>([](auto next) {
-    auto one = [](std::size_t& n, const T&) { ++n; };
-    return ops::Fold<std::size_t, decltype(one), decltype(next)>{{std::move(next)}, 0, one};
-  });
+  // Per replica: one count, or none from a replica that saw no item.
+  auto counts = this->template then<std::size_t>(
+      [](auto next) { return ops::CountItems<decltype(next)>{{std::move(next)}}; });
   counts.gather().finish(ops::SumCountsFactory{slot});
   return StreamOutput<std::size_t>(slot);
 }
