@@ -33,9 +33,11 @@ struct ItemChannel {
 
   void signal_reader(std::unique_lock<std::mutex>& lock) {
     ready.store(true, std::memory_order_release);
-    core::Parker* p = reader;
+    // Wake under the lock: end_reading() clears `reader` under it before the replica (and its
+    // parker) can go away, so the parker is alive for as long as we hold the lock. Waking after
+    // unlocking raced with the end of the job (TSan: a wake on a freed Parker).
+    if (reader) reader->wake();
     lock.unlock();
-    if (p) p->wake();  // the parker outlives `reader`: cleared under the lock before it dies
   }
   void close() {
     std::unique_lock lock(mutex);
