@@ -622,8 +622,9 @@ TEST(Property, RandomPipelinesGiveTheSequentialResultAtEveryTopology) {
     std::sort(e.items.begin(), e.items.end());
     expected.push_back(std::move(e));
   }
-  if (cases >= 500)
+  if (cases >= 500) {
     for (int k = 0; k < kinds; ++k) EXPECT_GT(kind_uses[k], 0) << kind_names[k] << " never drawn";
+  }
 
   const std::vector<Topology> topologies = {{1, {}}, {2, {}}, {3, {}}, {4, {}}, {0, {2, 1}}, {0, {1, 1, 2}}};
   int failures = 0;
