@@ -27,7 +27,7 @@ auto run_hosts(const std::vector<std::size_t>& cores, Backend backend, Build bui
   renoir::core::MemoryNetwork fabric(n, 4);
   auto hub = std::make_shared<renoir::transport::InProcessHub>();
   static std::mt19937 rng(std::random_device{}());
-  const int base_port = 20000 + static_cast<int>(rng() % 20000);
+  const int base_port = 10000 + static_cast<int>(rng() % 20000);  // below the ephemeral range
   std::vector<std::unique_ptr<renoir::StreamContext>> ctxs;
   using Out = decltype(build(std::declval<renoir::StreamContext&>()));
   std::vector<Out> outs;

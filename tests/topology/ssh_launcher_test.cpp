@@ -184,7 +184,7 @@ class SshLauncherTest : public ::testing::Test {
                                               read_file(dir_ + "/encrypted_key.pub"));
     std::mt19937 rng(std::random_device{}());
     for (int attempt = 0; attempt < 50 && port_ == 0; ++attempt) {
-      auto p = static_cast<uint16_t>(20000 + rng() % 30000);
+      auto p = static_cast<uint16_t>(10000 + rng() % 22000);  // below the ephemeral range
       if (can_bind(kAddr[0], p) && can_bind(kAddr[1], p) && can_bind("127.0.0.4", p + 1) &&
           can_bind("127.0.0.4", p + 2))
         port_ = p;

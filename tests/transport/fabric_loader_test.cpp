@@ -21,7 +21,7 @@ std::vector<std::string> btr_files(const fs::path& dir) {
 }
 
 void open_fabric() {
-  TransportConfig c{{"127.0.0.1:" + std::to_string(30000 + ::getpid() % 20000)}, 0, "secret"};
+  TransportConfig c{{"127.0.0.1:" + std::to_string(10000 + ::getpid() % 22000)}, 0, "secret"};
   FabricTransport t(c);
 }
 
