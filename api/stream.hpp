@@ -74,6 +74,9 @@ class Stream {
   template <class KeyFn> auto repartition_by(Replication replication, KeyFn key) const;
   /// Continues in a new block with the given parallelism.
   auto replication(Replication replication) const;
+  /// Renoir's spelling of `replication(Replication::limited(n))`: a new block of at most `n`
+  /// replicas (n >= 1, else std::invalid_argument).
+  auto max_parallelism(std::size_t n) const;
   /// `n` streams, each receiving every item.
   auto split(std::size_t n) const;
   /// The union of this stream and `other`, in a new block of unlimited replication: every item

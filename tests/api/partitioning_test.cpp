@@ -212,6 +212,26 @@ TEST_P(Partitioning, ReplicationLimitedTwo) {
   EXPECT_EQ(sorted(items), iota(5000));
 }
 
+// Renoir's max_parallelism(n) is replication(limited(n)); 0 is refused before the job runs.
+TEST_P(Partitioning, MaxParallelismLimitsTheNextBlock) {
+  for (std::size_t limit : {1u, 3u}) {
+    auto ctx = context();
+    auto out = ctx.stream_par_iter(0, 3000)
+                   .max_parallelism(limit)
+                   .map([](int x) { return std::pair<int, std::size_t>(x, this_replica()->replicas); })
+                   .collect_vec();
+    ctx.execute_blocking();
+    std::vector<int> items;
+    for (auto& [x, replicas] : take(out)) {
+      EXPECT_EQ(replicas, std::min(limit, n()));
+      items.push_back(x);
+    }
+    EXPECT_EQ(sorted(items), iota(3000));
+  }
+  auto ctx = context();
+  EXPECT_THROW(ctx.stream_par_iter(0, 3).max_parallelism(0), std::invalid_argument);
+}
+
 // split(n): every stream receives every item.
 TEST_P(Partitioning, SplitCopiesToEveryStream) {
   auto ctx = context();
