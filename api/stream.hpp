@@ -94,6 +94,20 @@ class Stream {
   /// Builder: `route().add_route(pred)...build()` gives one stream per route; each item goes to
   /// the first route whose predicate holds (items matching none are dropped).
   auto route() const;
+  /// Inner equi-join with `other` on key1(item) == key2(other item): a KeyedStream of
+  /// (key, (item, other item)), both sides shipped by key hash, matched with a hash table.
+  template <class U, class S2, class O2, class K1, class K2>
+  auto join(const Stream<U, S2, O2>& other, K1 key1, K2 key2) const;
+  /// Left join: also each item without a match, as (key, (item, std::nullopt)).
+  template <class U, class S2, class O2, class K1, class K2>
+  auto left_join(const Stream<U, S2, O2>& other, K1 key1, K2 key2) const;
+  /// Full outer join: (key, (std::optional<T>, std::optional<U>)), unmatched items of both sides too.
+  template <class U, class S2, class O2, class K1, class K2>
+  auto outer_join(const Stream<U, S2, O2>& other, K1 key1, K2 key2) const;
+  /// Join builder: `.ship_hash()` / `.ship_broadcast_right()`, `.local_hash()` /
+  /// `.local_sort_merge()`, then `.inner()` / `.left()` / `.outer()`.
+  template <class U, class S2, class O2, class K1, class K2>
+  auto join_with(const Stream<U, S2, O2>& other, K1 key1, K2 key2) const;
 
   // ---- aggregation ----
   /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`), and emits the
@@ -269,6 +283,7 @@ class Stream {
 #include <renoir/api/operators/split.hpp>
 #include <renoir/api/operators/merge.hpp>
 #include <renoir/api/operators/zip.hpp>
+#include <renoir/api/operators/join.hpp>
 #include <renoir/api/operators/route.hpp>
 #include <renoir/api/operators/fold.hpp>
 #include <renoir/api/operators/reduce.hpp>
