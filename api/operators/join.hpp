@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <renoir/api/operators/keyed_fold.hpp>
+#include <renoir/api/operators/two_inputs.hpp>
 #include <renoir/core/receiver.hpp>
 #include <renoir/core/routers.hpp>
 
@@ -21,17 +22,6 @@ enum class JoinVariant { inner, left, outer };
 enum class JoinLocal { hash, sort_merge };
 
 namespace ops {
-/// Appends one side's (key, item) pairs to a vector.
-template <class P>
-struct Append {
-  std::vector<P>* items;
-  void push(P&& x) { items->push_back(std::move(x)); }
-  void flush() {}
-  void watermark(core::Timestamp) {}
-  void restart() {}
-  void end() {}
-};
-
 /// The item type a join emits for `variant`: (key, (left, right)), optional on a side that may
 /// be missing.
 template <class K, class T, class U, JoinVariant variant>
@@ -42,17 +32,12 @@ using JoinOut = std::pair<K, std::pair<std::conditional_t<variant == JoinVariant
 /// into a hash table while right items wait; once the left side has ended, right items probe as
 /// they arrive. Local sort-merge: both sides are gathered, sorted by key and merged.
 template <class K, class T, class U, JoinVariant variant, JoinLocal local>
-struct JoinSource {
+struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
   using L = std::pair<K, T>;
   using R = std::pair<K, U>;
   using Out = JoinOut<K, T, U, variant>;
-  core::Gate<L>* left;
-  core::Gate<R>* right;
-
-  void attach(std::size_t block) const {
-    left->set_receiver(block);
-    right->set_receiver(block);
-  }
+  using TwoGates<L, R>::left;
+  using TwoGates<L, R>::right;
 
   template <class Chain>
   void run(Chain& chain, const core::ReplicaContext& rc) const {
@@ -60,15 +45,14 @@ struct JoinSource {
     core::Receiver<R> rin(right->inlets(*rc.deployment, rc.info.index));
     std::vector<L> ls;
     std::vector<R> rs;
-    Append<L> lsink{&ls};
-    Append<R> rsink{&rs};
+    AppendTo<std::vector<L>> lsink{&ls};
+    AppendTo<std::vector<R>> rsink{&rs};
     if constexpr (local == JoinLocal::hash) {
       struct Entry {
         std::vector<T> items;
         bool matched = false;
       };
       KeyMap<K, Entry> table;
-      bool built = false;
       bool dirty = false;
       const auto probe = [&] {
         for (R& r : rs) {
@@ -87,8 +71,7 @@ struct JoinSource {
         const bool progressed = lin.poll(lsink) | rin.poll(rsink);
         for (L& l : ls) table[std::move(l.first)].items.push_back(std::move(l.second));
         ls.clear();
-        built = lin.finished();
-        if (built) probe();
+        if (lin.finished()) probe();  // right items wait until the table is complete
         if (progressed) continue;
         core::idle(chain, std::exchange(dirty, false), rc, [&] { return lin.any_ready() || rin.any_ready(); });
       }
@@ -99,10 +82,9 @@ struct JoinSource {
             for (T& t : entry.items) chain.push(Out(k, {std::move(t), std::nullopt}));
       }
     } else {
-      bool dirty = false;
       while (!lin.finished() || !rin.finished()) {
         if (lin.poll(lsink) | rin.poll(rsink)) continue;
-        core::idle(chain, std::exchange(dirty, false), rc, [&] { return lin.any_ready() || rin.any_ready(); });
+        core::idle(chain, false, rc, [&] { return lin.any_ready() || rin.any_ready(); });  // nothing emitted yet
       }
       const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
       std::stable_sort(ls.begin(), ls.end(), by_key);
@@ -216,7 +198,7 @@ class JoinBuilder {
       static_assert(requires(const K& a, const K& b) { a < b; }, "renoir: local_sort_merge needs keys with operator<");
     using Out = ops::JoinOut<K, T, U, variant>;
     using Src = ops::JoinSource<K, T, U, variant, local>;
-    return detail::keyed(Stream<Out, Src, core::Identity>(job, Src{lg, rg}, core::Identity{}, options));
+    return detail::keyed(Stream<Out, Src, core::Identity>(job, Src{{lg, rg}}, core::Identity{}, options));
   }
 };
 

@@ -2,7 +2,6 @@
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <functional>
-#include <stdexcept>
 #include <type_traits>
 
 #include <renoir/api/traits.hpp>
@@ -35,8 +34,7 @@ auto Stream<T, S, O>::replication(Replication replication) const {
 
 template <class T, class S, class O>
 auto Stream<T, S, O>::max_parallelism(std::size_t n) const {
-  if (n == 0) throw std::invalid_argument("renoir: max_parallelism(0): a block needs at least one replica");
-  return replication(Replication::limited(n));
+  return replication(Replication::limited(n));  // limited(0) throws std::invalid_argument
 }
 
 /// Keyed shuffle: a plain Stream of pairs, as in Renoir (a key's pairs end up on several replicas).

@@ -4,32 +4,17 @@
 #include <deque>
 #include <utility>
 
+#include <renoir/api/operators/two_inputs.hpp>
 #include <renoir/core/receiver.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
 namespace ops {
-/// Collects one side of a zip into a queue.
-template <class T>
-struct Queue {
-  std::deque<T>* items;
-  void push(T&& x) { items->push_back(std::move(x)); }
-  void flush() {}
-  void watermark(core::Timestamp) {}
-  void restart() {}
-  void end() {}
-};
-
 /// Source of a zip block: two typed gates; buffers the side that runs ahead.
 template <class A, class B>
-struct ZipSource {
-  core::Gate<A>* left;
-  core::Gate<B>* right;
-
-  void attach(std::size_t block) const {
-    left->set_receiver(block);
-    right->set_receiver(block);
-  }
+struct ZipSource : TwoGates<A, B> {
+  using TwoGates<A, B>::left;
+  using TwoGates<A, B>::right;
 
   template <class Chain>
   void run(Chain& chain, const core::ReplicaContext& rc) const {
@@ -37,8 +22,8 @@ struct ZipSource {
     core::Receiver<B> rin(right->inlets(*rc.deployment, rc.info.index));
     std::deque<A> lq;
     std::deque<B> rq;
-    Queue<A> lsink{&lq};
-    Queue<B> rsink{&rq};
+    AppendTo<std::deque<A>> lsink{&lq};
+    AppendTo<std::deque<B>> rsink{&rq};
     bool dirty = false;
     while (!lin.finished() || !rin.finished()) {
       const bool progressed = lin.poll(lsink) | rin.poll(rsink);
@@ -71,7 +56,7 @@ auto Stream<T, S, O>::zip(const Stream<U, S2, O2>& other) const {
   finish(core::EmitterFactory<T, core::ForwardRouter>{left, 0, {}});
   other.finish(core::EmitterFactory<U, core::ForwardRouter>{right, 0, {}});
   return Stream<std::pair<T, U>, ops::ZipSource<T, U>, core::Identity>(
-      job_, ops::ZipSource<T, U>{left, right}, core::Identity{},
+      job_, ops::ZipSource<T, U>{{left, right}}, core::Identity{},
       core::BlockOptions{Replication::one(), options_.batch_mode, {}});
 }
 
