@@ -8,8 +8,7 @@
 namespace renoir {
 
 void StreamContext::execute_blocking(const core::ExecutionConfig& exec) {
-  job_->check_open();
-  job_->executed = true;
+  detail::Job::start(job_);
   job_->run_then_finish([&] { core::execute(job_->graph, exec); });
 }
 
@@ -19,14 +18,12 @@ void StreamContext::execute_blocking() {
     if (!worker)
       throw std::logic_error("renoir: call config.spawn_remote_workers() before running a remote job: in the "
                              "launching process it starts the workers on every host and exits");
-    job_->check_open();
-    job_->executed = true;
+    detail::Job::start(job_);
     job_->run_then_finish([&] { detail::execute_as_worker(job_->graph, *worker); });
     return;
   }
   if (!job_->config.simulated_hosts().empty()) {
-    job_->check_open();
-    job_->executed = true;
+    detail::Job::start(job_);
     job_->run_then_finish([&] { core::execute_simulated(job_->graph, job_->config.simulated_hosts()); });
     return;
   }

@@ -2,6 +2,7 @@
 #pragma once
 #include <exception>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -18,6 +19,18 @@ struct Job {
   /// Called once the job ended on this process, with its error (or null): channels close here,
   /// whether or not their sink or source ran (a failed job, a host that does not run them).
   std::vector<std::function<void(std::exception_ptr)>> on_finish;
+  /// Called once before the job runs: e.g. a loop's second output, left unused, gets a sink
+  /// that drops its items.
+  /// Hooks get the job's own pointer (a hook holding it would keep the job alive forever).
+  std::vector<std::function<void(const std::shared_ptr<Job>&)>> before_run;
+
+  /// Checks that `self` can run, completes it (before_run hooks) and marks it as run.
+  static void start(const std::shared_ptr<Job>& self) {
+    self->check_open();
+    auto hooks = std::move(self->before_run);
+    for (auto& hook : hooks) hook(self);
+    self->executed = true;
+  }
 
   /// Runs `run`, then the on_finish hooks (also when `run` throws, before rethrowing).
   template <class Run>

@@ -37,6 +37,7 @@ template <class T, class Source, class Ops = core::Identity>
 class Stream {
  public:
   using value_type = T;
+  using source_type = Source;
 
   Stream(std::shared_ptr<detail::Job> job, Source source, Ops ops, core::BlockOptions options)
       : job_(std::move(job)), source_(std::move(source)), ops_(std::move(ops)), options_(std::move(options)) {}
@@ -108,6 +109,38 @@ class Stream {
   /// `.local_sort_merge()`, then `.inner()` / `.left()` / `.outer()`.
   template <class U, class S2, class O2, class K1, class K2>
   auto join_with(const Stream<U, S2, O2>& other, K1 key1, K2 key2) const;
+
+  // ---- iterations (the loop's first block holds the state; see IterationState) ----
+  /// Renoir's replay: every round pushes this stream's items again through `body(stream,
+  /// state)` (or `body(stream)`), whose output is folded per replica with `local_fold(Delta&,
+  /// U)` (or `(Delta&, U, const State&)`, Delta from Delta{} every round); the leader then
+  /// folds the partial results into the state with `global_fold(State&, Delta)`, in replica
+  /// order, and evaluates `loop_condition(State&) -> bool`. At most `iterations` rounds, fewer
+  /// if the condition turns false; then a stream of one item, the final state (the initial one
+  /// for zero rounds). Delta is deduced from local_fold's first parameter, or given:
+  /// `replay<Delta>(...)`. Nested in another loop's body, it runs once per outer round.
+  template <class Delta = void, class State, class Body, class L, class G, class C>
+  auto replay(std::size_t iterations, State initial_state, Body body, L local_fold, G global_fold,
+              C loop_condition) const;
+  /// `replay` whose body is the identity: the local fold sees the items themselves (and the
+  /// state, if it takes a third parameter), e.g. k-means' assignment of points to centroids.
+  template <class Delta = void, class State, class L, class G, class C>
+  auto replay(std::size_t iterations, State initial_state, L local_fold, G global_fold, C loop_condition) const;
+  /// Renoir's iterate: this stream enters the loop once; every round's output of `body` goes
+  /// around again as the next round's input (items of type T), and is folded as in replay
+  /// (`local_fold(Delta&, const T&)`, in the body's last block). Returns (state stream, output
+  /// stream): the final state and the last round's output (the input itself for zero rounds).
+  template <class Delta = void, class State, class Body, class L, class G, class C>
+  auto iterate(std::size_t iterations, State initial_state, Body body, L local_fold, G global_fold,
+               C loop_condition) const;
+  /// Delta iteration (Flink's): this stream is a solution set, one item per `key(item)` (later
+  /// items with the same key are folded in with `update`). Round 0 sends every item through
+  /// `body`; its output (candidates) goes to the owner of each candidate's key, where
+  /// `update(T& current, T candidate) -> bool` says whether the item changed (a new key is
+  /// taken as is). Only new and changed items make the next round. Ends when a round gives no
+  /// candidate, or after `iterations` rounds; returns the solution set.
+  template <class KeyFn, class Update, class Body>
+  auto iterate_delta(std::size_t iterations, KeyFn key, Update update, Body body) const;
 
   // ---- aggregation ----
   /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`), and emits the
@@ -247,6 +280,15 @@ class Stream {
     job_->graph.add_block(source_, ops_, std::move(terminal), options_);
   }
 
+  /// Before the job runs, gives this stream a sink that drops its items unless a verb used it
+  /// (for the outputs of a verb that the caller may ignore, as iterate's state).
+  void drop_if_unused() const {
+    job_->before_run.push_back([source = source_, ops = ops_, options = options_,
+                                consumed = consumed_](const std::shared_ptr<detail::Job>& job) {
+      if (!*consumed) Stream(job, source, ops, options).for_each([](auto&&) {});
+    });
+  }
+
   const std::shared_ptr<detail::Job>& job() const& { return job_; }
   std::shared_ptr<detail::Job> job() && { return job_; }
   const core::BlockOptions& options() const& { return options_; }
@@ -284,6 +326,9 @@ class Stream {
 #include <renoir/api/operators/merge.hpp>
 #include <renoir/api/operators/zip.hpp>
 #include <renoir/api/operators/join.hpp>
+#include <renoir/api/operators/replay.hpp>
+#include <renoir/api/operators/iterate.hpp>
+#include <renoir/api/operators/iterate_delta.hpp>
 #include <renoir/api/operators/route.hpp>
 #include <renoir/api/operators/fold.hpp>
 #include <renoir/api/operators/reduce.hpp>

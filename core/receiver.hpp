@@ -13,12 +13,16 @@ namespace renoir::core {
 
 /// Reads the rings of one receiver replica, one message per ring per pass, and applies the
 /// element protocol: batches go item by item into the chain; a watermark moves on when every
-/// open sender has passed it; a restart (end of round) once every open sender sent one. The
-/// caller ends the chain once `finished()` (every sender terminated).
+/// open sender has passed it; a restart (end of round) once every open sender reached the end
+/// of the round. Rounds are per sender: a ring whose sender sent its restart is not read again
+/// until the round is complete, since what follows belongs to the next round. The caller ends
+/// the chain once `finished()` (every sender terminated).
 template <class T>
 class Receiver {
  public:
-  Receiver(Inlets<T> in) : in_(std::move(in)), watermarks_(in_.rings.size(), std::numeric_limits<Timestamp>::min()) {
+  Receiver(Inlets<T> in)
+      : in_(std::move(in)), watermarks_(in_.rings.size(), std::numeric_limits<Timestamp>::min()),
+        at_restart_(in_.rings.size(), false) {
     for (std::size_t i = 0; i < in_.rings.size(); ++i) open_.push_back(i);
   }
 
@@ -26,19 +30,24 @@ class Receiver {
 
   bool any_ready() const {
     for (std::size_t i : open_)
-      if (!in_.rings[i]->empty()) return true;
+      if (!at_restart_[i] && !in_.rings[i]->empty()) return true;
     return false;
   }
 
   /// True if items went into the chain since the last call.
   bool take_dirty() { return std::exchange(dirty_, false); }
 
-  /// One pass over the open rings; returns true if any message was read.
+  /// One pass over the open rings; returns true if any message was read. A pass stops right
+  /// after a round completes (chain.restart()), so the caller sees every round boundary.
   template <class Chain>
   bool poll(Chain& chain) {
     bool progressed = false;
     for (std::size_t k = 0; k < open_.size();) {
       const std::size_t i = open_[k];
+      if (at_restart_[i]) {
+        ++k;
+        continue;
+      }
       Message<T>* m = in_.rings[i]->front();
       if (!m) {
         ++k;
@@ -60,10 +69,8 @@ class Receiver {
           advance_watermark(chain);
           break;
         case MessageKind::flush_and_restart:
-          if (++restarts_ == open_.size()) {
-            restarts_ = 0;
-            chain.restart();
-          }
+          at_restart_[i] = true;
+          ++restarts_;
           break;
         case MessageKind::terminate:
           closed = true;
@@ -76,6 +83,12 @@ class Receiver {
         advance_watermark(chain);
       } else {
         ++k;
+      }
+      if (restarts_ > 0 && restarts_ == open_.size()) {  // every open sender ended the round
+        restarts_ = 0;
+        std::fill(at_restart_.begin(), at_restart_.end(), false);
+        chain.restart();
+        return true;
       }
     }
     return progressed;
@@ -97,7 +110,8 @@ class Receiver {
   std::vector<std::size_t> open_;
   std::vector<Timestamp> watermarks_;
   Timestamp current_watermark_ = std::numeric_limits<Timestamp>::min();
-  std::size_t restarts_ = 0;
+  std::vector<bool> at_restart_;  // the sender of ring i ended the current round
+  std::size_t restarts_ = 0;      // how many open senders did
   bool dirty_ = false;
 };
 
