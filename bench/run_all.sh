@@ -3,7 +3,9 @@
 #
 # Usage: bench/run_all.sh [BUILD_DIR]        (default: the build/ folder next to bench/)
 #
-# Builds nothing: first `ninja -C BUILD_DIR ring_bench chain_bench wordcount_bench gen_corpus`.
+# Builds nothing: first `ninja -C BUILD_DIR ring_bench chain_bench wordcount_bench iterative_bench
+# gen_corpus gen_points gen_graph`. The inputs of the iterative jobs (fixed seeds) are generated
+# into $RENOIR_BENCH_CACHE/iterative once.
 # The word-count corpus (~200 MB, fixed seed, byte-identical on every machine) is generated once
 # with BUILD_DIR/tools/gen_corpus into $RENOIR_BENCH_CACHE (default ~/.cache/renoir-bench) and
 # reused. Takes about 2-3 minutes on 2 cores. Environment knobs:
@@ -29,10 +31,11 @@ wc_repeat="${WORDCOUNT_REPEAT:-7}"
 gbench_flags=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregates_only=true)
 if ((repetitions > 1)); then gbench_flags+=(--benchmark_enable_random_interleaving=true); fi
 
-for exe in bench/ring_bench bench/chain_bench bench/wordcount_bench tools/gen_corpus; do
+for exe in bench/ring_bench bench/chain_bench bench/wordcount_bench bench/iterative_bench tools/gen_corpus \
+  tools/gen_points tools/gen_graph; do
   if [[ ! -x "$build/$exe" ]]; then
     echo "run_all.sh: $build/$exe is missing; build it first:" >&2
-    echo "  ninja -C $build ring_bench chain_bench wordcount_bench gen_corpus" >&2
+    echo "  ninja -C $build ring_bench chain_bench wordcount_bench iterative_bench gen_corpus gen_points gen_graph" >&2
     exit 2
   fi
 done
@@ -72,11 +75,27 @@ status=0
   status=1
 
 echo
+data="$cache/iterative"
+if [[ ! -f "$data/done" ]]; then
+  echo "== generating the inputs of the iterative jobs in $data"
+  mkdir -p "$data"
+  "$build/tools/gen_points" --points 1000000 --blobs 30 --seed 1 "$data/points.csv"
+  "$build/tools/gen_graph" rmat --scale 17 --edges 1000000 --seed 2 "$data/rmat17.csv"
+  "$build/tools/gen_graph" rmat --scale 16 --edges 500000 --seed 3 --undirected "$data/rmat16u.csv"
+  "$build/tools/gen_graph" uniform --nodes 1000 --edges 2000 --seed 4 "$data/digraph.csv"
+  touch "$data/done"
+fi
+echo "== iterative_bench ($data, ${ITERATIVE_REPEAT:-3} runs each)"
+"$build/bench/iterative_bench" "$data" --repeat "${ITERATIVE_REPEAT:-3}" 2>&1 | tee "$out/iterative.txt" || status=1
+
+echo
 echo "================ summary ($((SECONDS - start)) s) ================"
 # Other work on the machine skews the figures (ratios less so): the load shows how quiet it was.
 echo "machine cores=$(nproc) loadavg_before=\"$load_before\" loadavg_after=\"$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')\""
 grep -h -E '^(ring|chain) ' "$out/ring.txt" "$out/chain.txt" || true
 grep -h -E '^wordcount (engine_median_s|check=FAILED)' "$out/wordcount.txt" || true
+grep -h -E '^(kmeans|pagerank|connected|triangles|transitive|loop)' "$out/iterative.txt" || true
 # Non-zero status if the word counts disagreed (or a benchmark failed).
+if grep -q -E ' NO( |$)' "$out/iterative.txt"; then status=1; fi
 if grep -q -E 'check=FAILED|ERROR OCCURRED' "$out/wordcount.txt" "$out/ring.txt" "$out/chain.txt"; then status=1; fi
 exit "$status"
