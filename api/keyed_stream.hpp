@@ -51,6 +51,10 @@ class KeyedStream {
   template <class S2, class O2> auto merge(const KeyedStream<K, V, S2, O2>& other) const;
   /// Inner join on the key with another keyed stream: a KeyedStream of (key, (value, other value)).
   template <class V2, class S2, class O2> auto join(const KeyedStream<K, V2, S2, O2>& other) const;
+  /// Left join on the key: (key, (value, std::optional<other value>)).
+  template <class V2, class S2, class O2> auto left_join(const KeyedStream<K, V2, S2, O2>& other) const;
+  /// Full outer join on the key: (key, (std::optional<value>, std::optional<other value>)).
+  template <class V2, class S2, class O2> auto outer_join(const KeyedStream<K, V2, S2, O2>& other) const;
   /// Spreads the pairs evenly over the replicas of a new block. As in Renoir the result is a
   /// plain Stream of pairs: after the shuffle a key's pairs are on several replicas.
   auto shuffle() const;

@@ -30,7 +30,8 @@ using JoinOut = std::pair<K, std::pair<std::conditional_t<variant == JoinVariant
 
 /// Source of a join block: the two sides' (key, item) gates. Local hash: the left side is built
 /// into a hash table while right items wait; once the left side has ended, right items probe as
-/// they arrive. Local sort-merge: both sides are gathered, sorted by key and merged.
+/// they arrive. Local sort-merge: both sides are gathered, sorted by key and merged. Inside a
+/// loop, every round is joined on its own (its end passed on as a restart).
 template <class K, class T, class U, JoinVariant variant, JoinLocal local>
 struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
   using L = std::pair<K, T>;
@@ -45,8 +46,36 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     core::Receiver<R> rin(right->inlets(*rc.deployment, rc.info.index));
     std::vector<L> ls;
     std::vector<R> rs;
-    AppendTo<std::vector<L>> lsink{&ls};
-    AppendTo<std::vector<R>> rsink{&rs};
+    std::size_t lrounds = 0, rrounds = 0;  // rounds a side completed and this join did not yet
+    RoundSink<std::vector<L>> lsink{&ls, &lrounds};
+    RoundSink<std::vector<R>> rsink{&rs, &rrounds};
+    // One join per round (inside a loop, each side's round ends with flush_and_restart; a
+    // side's next round waits in its rings until the other side's round ended too).
+    while (true) {
+      join_round(chain, rc, lin, rin, lsink, rsink);
+      if (lrounds == 0 && rrounds == 0) break;  // both sides terminated
+      lrounds -= lrounds > 0;
+      rrounds -= rrounds > 0;
+      chain.restart();
+    }
+    chain.end();
+  }
+
+ private:
+  template <class Chain, class LS, class RS>
+  void join_round(Chain& chain, const core::ReplicaContext& rc, core::Receiver<L>& lin, core::Receiver<R>& rin,
+                  LS& lsink, RS& rsink) const {
+    std::vector<L>& ls = *lsink.items;
+    std::vector<R>& rs = *rsink.items;
+    const auto left_done = [&] { return *lsink.rounds > 0 || lin.finished(); };
+    const auto right_done = [&] { return *rsink.rounds > 0 || rin.finished(); };
+    const auto poll = [&] {
+      bool progressed = false;
+      if (!left_done()) progressed |= lin.poll(lsink);
+      if (!right_done()) progressed |= rin.poll(rsink);
+      return progressed;
+    };
+    const auto ready = [&] { return (!left_done() && lin.any_ready()) || (!right_done() && rin.any_ready()); };
     if constexpr (local == JoinLocal::hash) {
       struct Entry {
         std::vector<T> items;
@@ -67,14 +96,16 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
         dirty |= !rs.empty();
         rs.clear();
       };
-      while (!lin.finished() || !rin.finished()) {
-        const bool progressed = lin.poll(lsink) | rin.poll(rsink);
+      while (!left_done() || !right_done()) {
+        const bool progressed = poll();
         for (L& l : ls) table[std::move(l.first)].items.push_back(std::move(l.second));
         ls.clear();
-        if (lin.finished()) probe();  // right items wait until the table is complete
+        if (left_done()) probe();  // right items wait until the table is complete
         if (progressed) continue;
-        core::idle(chain, std::exchange(dirty, false), rc, [&] { return lin.any_ready() || rin.any_ready(); });
+        core::idle(chain, std::exchange(dirty, false), rc, ready);
       }
+      for (L& l : ls) table[std::move(l.first)].items.push_back(std::move(l.second));
+      ls.clear();
       probe();
       if constexpr (variant != JoinVariant::inner) {
         for (auto& [k, entry] : table)
@@ -82,9 +113,9 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
             for (T& t : entry.items) chain.push(Out(k, {std::move(t), std::nullopt}));
       }
     } else {
-      while (!lin.finished() || !rin.finished()) {
-        if (lin.poll(lsink) | rin.poll(rsink)) continue;
-        core::idle(chain, false, rc, [&] { return lin.any_ready() || rin.any_ready(); });  // nothing emitted yet
+      while (!left_done() || !right_done()) {
+        if (poll()) continue;
+        core::idle(chain, false, rc, ready);  // nothing emitted yet
       }
       const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
       std::stable_sort(ls.begin(), ls.end(), by_key);
@@ -107,8 +138,9 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
           j = j2;
         }
       }
+      ls.clear();
+      rs.clear();
     }
-    chain.end();
   }
 };
 }  // namespace ops
@@ -141,6 +173,16 @@ class JoinBuilder {
   /// each replica comes sorted by key.
   auto local_sort_merge() const { return with_local<JoinLocal::sort_merge>(); }
 
+  /// The variant chosen at compile time (inner(), left() or outer()).
+  template <JoinVariant variant>
+  auto build_variant() const {
+    if constexpr (variant == JoinVariant::inner)
+      return inner();
+    else if constexpr (variant == JoinVariant::left)
+      return left();
+    else
+      return outer();
+  }
   /// Pairs with equal keys: a KeyedStream of (key, (left, right)).
   auto inner() const { return build<JoinVariant::inner>(); }
   /// Also every left item without a match: (key, (left, std::optional<right>)).
@@ -210,13 +252,48 @@ auto Stream<T, S, O>::join_with(const Stream<U, S2, O2>& other, K1 key1, K2 key2
   return JoinBuilder<Stream, Stream<U, S2, O2>, K1, K2>(*this, other, std::move(key1), std::move(key2));
 }
 
+namespace ops {
+/// The value of a keyed pair, or of an optional one.
+template <class P>
+auto value_of(P&& p) {
+  if constexpr (detail::is_optional<std::remove_cvref_t<P>>::value)
+    return p ? std::optional(std::move(p->second)) : std::nullopt;
+  else
+    return std::move(p.second);
+}
+
+/// A join of two keyed streams: the pairs of both sides' pairs, as pairs of their values.
+template <JoinVariant variant, class Left, class Right>
+auto keyed_join(const Left& left, const Right& right) {
+  return detail::keyed(left.join_with(right, PairKey{}, PairKey{})
+                           .template build_variant<variant>()
+                           .unkey()
+                           .map([](auto&& kv) {
+                             auto l = value_of(std::move(kv.second.first));
+                             auto r = value_of(std::move(kv.second.second));
+                             using Out = std::pair<std::remove_cvref_t<decltype(kv.first)>,
+                                                   std::pair<decltype(l), decltype(r)>>;
+                             return Out(std::move(kv.first), {std::move(l), std::move(r)});
+                           }));
+}
+}  // namespace ops
+
 template <class K, class V, class S, class O>
 template <class V2, class S2, class O2>
 auto KeyedStream<K, V, S, O>::join(const KeyedStream<K, V2, S2, O2>& other) const {
-  using Out = std::pair<K, std::pair<V, V2>>;
-  return detail::keyed(inner_.join(other.unkey(), ops::PairKey{}, ops::PairKey{}).unkey().map([](auto&& kv) {
-    return Out(std::move(kv.first), {std::move(kv.second.first.second), std::move(kv.second.second.second)});
-  }));
+  return ops::keyed_join<JoinVariant::inner>(inner_, other.unkey());
+}
+
+template <class K, class V, class S, class O>
+template <class V2, class S2, class O2>
+auto KeyedStream<K, V, S, O>::left_join(const KeyedStream<K, V2, S2, O2>& other) const {
+  return ops::keyed_join<JoinVariant::left>(inner_, other.unkey());
+}
+
+template <class K, class V, class S, class O>
+template <class V2, class S2, class O2>
+auto KeyedStream<K, V, S, O>::outer_join(const KeyedStream<K, V2, S2, O2>& other) const {
+  return ops::keyed_join<JoinVariant::outer>(inner_, other.unkey());
 }
 
 template <class T, class S, class O>

@@ -158,18 +158,6 @@ struct LoopLocalFold : core::Forward<Next> {
   }
 };
 
-/// Appends what a receiver delivers and counts the rounds it completes.
-template <class Container>
-struct RoundSink {
-  Container* items;
-  std::size_t* rounds;
-  void push(typename Container::value_type&& x) { items->push_back(std::move(x)); }
-  void flush() {}
-  void watermark(core::Timestamp) {}
-  void restart() { ++*rounds; }
-  void end() {}
-};
-
 /// Source of the leader block (one replica): folds the partial results of each round into the
 /// state, decides whether the loop goes on, tells the heads, and emits the final state.
 template <class S, class Delta, class G, class C>

@@ -1,5 +1,5 @@
-// Pieces shared by the sources of two-input blocks (zip, join): the two gates and a sink that
-// appends one side's items to a container.
+// Pieces shared by the sources of blocks with several inputs (zip, join, loops): the two gates,
+// and sinks that append one side's items to a container.
 #pragma once
 #include <cstddef>
 #include <utility>
@@ -15,6 +15,18 @@ struct AppendTo {
   void flush() {}
   void watermark(core::Timestamp) {}
   void restart() {}
+  void end() {}
+};
+
+/// Appends what a receiver delivers and counts the rounds it completes.
+template <class Container>
+struct RoundSink {
+  Container* items;
+  std::size_t* rounds;
+  void push(typename Container::value_type&& x) { items->push_back(std::move(x)); }
+  void flush() {}
+  void watermark(core::Timestamp) {}
+  void restart() { ++*rounds; }
   void end() {}
 };
 

@@ -316,6 +316,83 @@ TEST_P(Iteration, NestedIterateInsideIterate) {
   EXPECT_EQ(sorted(take(it)), sorted(cur));
 }
 
+/// Each round: x -> x + state % 7, split, join (x % 5 == y % 5) with the even ones, fold the pairs.
+template <JoinLocal local>
+std::int64_t replay_with_join(RuntimeConfig config) {
+  StreamContext ctx(std::move(config));
+  auto out = ctx.stream_par_iter(0, 60)
+                 .replay(
+                     4, std::int64_t{1},
+                     [](auto s, IterationState<std::int64_t> st) {
+                       auto parts = s.map([st](int x) { return static_cast<std::int64_t>(x) + st.get() % 7; }).split(2);
+                       auto evens = parts[1].filter([](std::int64_t x) { return x % 2 == 0; });
+                       auto builder = parts[0].join_with(evens, [](std::int64_t x) { return x % 5; },
+                                                         [](std::int64_t y) { return y % 5; });
+                       auto joined = [&] {
+                         if constexpr (local == JoinLocal::hash)
+                           return builder.local_hash().inner();
+                         else
+                           return builder.local_sort_merge().inner();
+                       }();
+                       return joined.unkey().map([](auto kv) { return kv.second.first * 3 + kv.second.second; });
+                     },
+                     [](std::int64_t& d, std::int64_t x) { d += x; }, [](std::int64_t& s, std::int64_t d) { s += d; },
+                     [](std::int64_t&) { return true; })
+                 .collect_vec();
+  ctx.execute_blocking();
+  auto v = take(out);
+  return v.size() == 1 ? v[0] : -1;
+}
+
+TEST_P(Iteration, JoinsInsideTheBodyJoinEachRoundOnItsOwn) {
+  std::int64_t state = 1;
+  for (int r = 0; r < 4; ++r) {
+    std::vector<std::int64_t> xs;
+    for (int x : range(60)) xs.push_back(x + state % 7);
+    std::int64_t delta = 0;
+    for (auto a : xs)
+      for (auto b : xs)
+        if (b % 2 == 0 && a % 5 == b % 5) delta += a * 3 + b;
+    state += delta;
+  }
+  EXPECT_EQ(replay_with_join<JoinLocal::hash>(config()), state);
+  EXPECT_EQ(replay_with_join<JoinLocal::sort_merge>(config()), state);
+}
+
+TEST_P(Iteration, SortMergeJoinInsideIterate) {
+  // Each round joins the items with themselves by x % 3 and keeps the smaller side's value + 1.
+  StreamContext ctx(config());
+  auto [state, items] = ctx.stream_par_iter(0, 40).iterate(
+      3, std::int64_t{0},
+      [](auto s) {
+        auto parts = s.split(2);
+        return parts[0]
+            .join_with(parts[1], [](int x) { return x % 3; }, [](int y) { return y % 3; })
+            .local_sort_merge()
+            .inner()
+            .unkey()
+            .filter([](const auto& kv) { return kv.second.first < kv.second.second && kv.second.first % 4 == 0; })
+            .map([](const auto& kv) { return (kv.second.first + kv.second.second) % 50; });
+      },
+      [](std::int64_t& d, const int&) { ++d; }, [](std::int64_t& s, std::int64_t d) { s += d; },
+      [](std::int64_t&) { return true; });
+  auto st = state.collect_vec();
+  auto it = items.collect_vec();
+  ctx.execute_blocking();
+  std::vector<int> cur = range(40);
+  std::int64_t total = 0;
+  for (int r = 0; r < 3; ++r) {
+    std::vector<int> next;
+    for (int a : cur)
+      for (int b : cur)
+        if (a % 3 == b % 3 && a < b && a % 4 == 0) next.push_back((a + b) % 50);
+    cur = next;
+    total += static_cast<std::int64_t>(cur.size());
+  }
+  EXPECT_EQ(take(st), (std::vector<std::int64_t>{total}));
+  EXPECT_EQ(sorted(take(it)), sorted(cur));
+}
+
 TEST_P(Iteration, StateOutsideTheFirstBlockIsAnError) {
   StreamContext ctx(config());
   auto out = ctx.stream_par_iter(0, 10)

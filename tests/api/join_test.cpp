@@ -186,6 +186,27 @@ TEST_P(Join, KeyedJoinThenKeyedFold) {
   EXPECT_EQ(to_map(take(out)), expected);
 }
 
+// KeyedStream::left_join / outer_join: values of one side only come with std::nullopt.
+TEST_P(Join, KeyedLeftAndOuterJoins) {
+  auto ctx = context();
+  const auto left_items = [] { return std::vector<std::pair<int, int>>{{1, 10}, {2, 20}, {2, 21}, {4, 40}}; };
+  const auto right_items = [] { return std::vector<std::pair<int, std::string>>{{2, "b"}, {3, "c"}, {4, "d"}, {4, "e"}}; };
+  const auto by_first = [](const auto& p) { return p.first; };
+  auto l1 = ctx.stream_iter(left_items()).group_by(by_first).map([](const int&, std::pair<int, int> p) { return p.second; });
+  auto r1 = ctx.stream_iter(right_items()).group_by(by_first).map([](const int&, std::pair<int, std::string> p) { return p.second; });
+  auto l2 = ctx.stream_iter(left_items()).group_by(by_first).map([](const int&, std::pair<int, int> p) { return p.second; });
+  auto r2 = ctx.stream_iter(right_items()).group_by(by_first).map([](const int&, std::pair<int, std::string> p) { return p.second; });
+  auto left = l1.left_join(r1).collect_vec();
+  auto outer = l2.outer_join(r2).collect_vec();
+  ctx.execute_blocking();
+  std::vector<Row> got_left, got_outer;
+  for (auto& [k, v] : take(left)) got_left.emplace_back(k, v.first, v.second ? *v.second : std::string("-"));
+  for (auto& [k, v] : take(outer)) got_outer.emplace_back(k, v.first ? *v.first : -1, v.second ? *v.second : std::string("-"));
+  EXPECT_EQ(sorted(got_left), (std::vector<Row>{{1, 10, "-"}, {2, 20, "b"}, {2, 21, "b"}, {4, 40, "d"}, {4, 40, "e"}}));
+  EXPECT_EQ(sorted(got_outer),
+            (std::vector<Row>{{1, 10, "-"}, {2, 20, "b"}, {2, 21, "b"}, {3, -1, "c"}, {4, 40, "d"}, {4, 40, "e"}}));
+}
+
 TEST(JoinErrors, OuterWithBroadcastRightIsRefused) {
   auto ctx = StreamContext(RuntimeConfig::local(2));
   auto b = ctx.stream_iter(std::vector<L>{}).join_with(ctx.stream_iter(std::vector<R>{}), key_l, key_r).ship_broadcast_right();
