@@ -1,13 +1,16 @@
 // Hand-written parallel k-means, PageRank, components, triangles and closure: the macro benchmark baselines.
 //
 // Plain C++ the way one would write each job without an engine: the whole input file in memory,
-// parsed with std::from_chars by `threads` threads (split at line boundaries), flat arrays and CSR
-// adjacency, std::thread workers. Each job returns the exact text the engine example prints (see
-// tests/examples/check_jobs.py for the formats) and throws on bad input or I/O errors.
+// parsed with std::from_chars by `threads` threads (split at line boundaries, each thread keeping
+// the records it parsed), flat arrays and CSR adjacency, std::thread workers that stay up for all
+// the phases or rounds of a job and meet at a std::barrier. Each job returns the exact text the
+// engine example prints (formats in tests/examples/check_jobs.py) and throws on bad input or I/O
+// errors. Code between barriers allocates nothing and cannot throw, so no thread leaves one short.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <barrier>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -34,6 +37,16 @@ struct Edge {
   std::uint32_t u, v;
 };
 
+// Records in file order, split in one chunk per thread (chunk t was parsed by thread t).
+template <class Rec>
+using Chunks = std::vector<std::vector<Rec>>;
+
+template <class Rec, class F>
+void for_each(const Chunks<Rec>& chunks, F f) {
+  for (const auto& chunk : chunks)
+    for (const Rec& r : chunk) f(r);
+}
+
 // Runs body(t) for t in [0, threads) on `threads` threads (t = 0 on the caller, so one thread
 // spawns nothing) and rethrows the first exception.
 template <class Body>
@@ -58,7 +71,7 @@ void run_parallel(std::size_t threads, const Body& body) {
 // Start of part t when n items are split into `parts` near-equal ranges (part t ends at t + 1).
 inline std::size_t split(std::size_t n, std::size_t t, std::size_t parts) { return n * t / parts; }
 
-// The whole file, read with one fread.
+// The whole file plus a '\0' sentinel, read with one fread.
 struct FileBuffer {
   std::unique_ptr<char[]> data;
   std::size_t size = 0;
@@ -75,25 +88,25 @@ inline FileBuffer read_file(const std::string& path) {
   buf.data = std::make_unique_for_overwrite<char[]>(buf.size + 1);
   if (std::fread(buf.data.get(), 1, buf.size, f) != buf.size)
     throw std::system_error(errno, std::generic_category(), "cannot read " + path);
+  buf.data[buf.size] = '\0';
   return buf;
 }
 
-[[noreturn]] inline void bad_line(const std::string& path, const char* begin, const char* line) {
-  const auto no = 1 + std::count(begin, line, '\n');
+[[noreturn]] inline void bad_line(const std::string& path, const char* text, const char* line) {
+  const auto no = 1 + std::count(text, line, '\n');  // error path: counting is fine
   const char* end = line;
   while (*end != '\n' && *end != '\0' && end - line < 60) ++end;
   throw std::runtime_error(path + ":" + std::to_string(no) + ": expected two comma-separated numbers: '" +
                            std::string(line, end) + "'");
 }
 
-// Parses the lines "a,b" of the file at `path` into Rec{a, b} (T double or an unsigned integer),
-// in file order; empty lines are skipped.
+// Parses the lines "a,b" of the file at `path` into Rec{a, b} (T double or an unsigned integer);
+// empty lines are skipped.
 template <class Rec, class T>
-std::vector<Rec> parse_pairs(const std::string& path, std::size_t threads) {
-  FileBuffer buf = read_file(path);
-  buf.data[buf.size] = '\0';  // sentinel: no line check reads past the end
+Chunks<Rec> parse_pairs(const std::string& path, std::size_t threads) {
+  const FileBuffer buf = read_file(path);
   const char* const text = buf.data.get();
-  // Part t holds the lines starting in [bound[t], bound[t + 1]).
+  // Chunk t holds the lines starting in [bound[t], bound[t + 1]).
   std::vector<std::size_t> bound(threads + 1, buf.size);
   bound[0] = 0;
   for (std::size_t t = 1; t < threads; ++t) {
@@ -104,79 +117,78 @@ std::vector<Rec> parse_pairs(const std::string& path, std::size_t threads) {
     }
     bound[t] = at;
   }
-  std::vector<std::vector<Rec>> parts(threads);
+  Chunks<Rec> chunks(threads);
   run_parallel(threads, [&](std::size_t t) {
     const char* p = text + bound[t];
     const char* const end = text + bound[t + 1];
-    std::vector<Rec> part;  // local: parts[t] itself shares a cache line with parts[t + 1]
-    part.reserve(static_cast<std::size_t>(std::count(p, end, '\n')) + 1);
+    std::vector<Rec> chunk;  // local: chunks[t] itself shares a cache line with chunks[t + 1]
+    chunk.reserve(static_cast<std::size_t>(std::count(p, end, '\n')) + 1);
     while (p < end) {
       if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
         p += *p == '\n' ? 1 : 2;
         continue;
       }
       T a, b;
-      auto ra = std::from_chars(p, end, a);
+      const auto ra = std::from_chars(p, end, a);
       if (ra.ec != std::errc() || ra.ptr == end || *ra.ptr != ',') bad_line(path, text, p);
-      auto rb = std::from_chars(ra.ptr + 1, end, b);
+      const auto rb = std::from_chars(ra.ptr + 1, end, b);
       const char* q = rb.ptr;
       if (rb.ec == std::errc() && q < end && *q == '\r') ++q;
       if (rb.ec != std::errc() || (q < end && *q != '\n')) bad_line(path, text, p);
-      part.push_back(Rec{a, b});
+      chunk.push_back(Rec{a, b});
       p = q + 1;
     }
-    parts[t] = std::move(part);
+    chunks[t] = std::move(chunk);
   });
-  std::vector<std::size_t> at(threads + 1, 0);
-  for (std::size_t t = 0; t < threads; ++t) at[t + 1] = at[t] + parts[t].size();
-  std::vector<Rec> all(at[threads]);
-  run_parallel(threads, [&](std::size_t t) { std::copy(parts[t].begin(), parts[t].end(), all.begin() + at[t]); });
-  return all;
+  return chunks;
 }
 
-inline std::uint32_t max_node(const std::vector<Edge>& edges) {
-  std::uint32_t m = 0;
-  for (const Edge& e : edges) m = std::max({m, e.u, e.v});
-  return m;
+// Number of nodes implied by the ids: the largest id plus one (0 without edges).
+inline std::size_t node_count(const Chunks<Edge>& edges) {
+  std::size_t n = 0;
+  for_each(edges, [&](const Edge& e) { n = std::max({n, std::size_t{e.u} + 1, std::size_t{e.v} + 1}); });
+  return n;
 }
 
-inline void check_nodes(const std::vector<Edge>& edges, std::size_t nodes, const std::string& path) {
-  if (!edges.empty() && max_node(edges) >= nodes)
-    throw std::runtime_error(path + ": node id " + std::to_string(max_node(edges)) +
-                             " is not below the node count " + std::to_string(nodes));
+inline void check_nodes(const Chunks<Edge>& edges, std::size_t nodes, const std::string& path) {
+  if (const std::size_t n = node_count(edges); n > nodes)
+    throw std::runtime_error(path + ": node id " + std::to_string(n - 1) + " is not below the node count " +
+                             std::to_string(nodes));
 }
 
 // Compressed adjacency: the neighbours of v are adj[off[v]] .. adj[off[v + 1] - 1].
 struct Csr {
   std::vector<std::uint64_t> off;
   std::vector<std::uint32_t> adj;
-  std::size_t degree(std::size_t v) const { return off[v + 1] - off[v]; }
 };
 
-// Builds a CSR of the arcs of `edges`: arcs(edge, emit) calls emit(from, to) for each arc of an
-// edge. Per-thread counts and offsets, so each list keeps the edge order.
+// Builds a CSR of the arcs of `edges` (ids below `nodes`): arcs(edge, emit) calls emit(from, to)
+// at most `max_arcs` times per edge. Thread t counts then places the arcs of chunk t, from
+// per-thread offsets, so each list keeps the edge order.
 template <class Arcs>
-Csr build_csr(const std::vector<Edge>& edges, std::size_t nodes, std::size_t threads, const Arcs& arcs) {
+Csr build_csr(const Chunks<Edge>& edges, std::size_t nodes, std::size_t max_arcs, const Arcs& arcs) {
+  const std::size_t threads = edges.size();
   std::vector<std::vector<std::uint64_t>> pos(threads, std::vector<std::uint64_t>(nodes, 0));
-  run_parallel(threads, [&](std::size_t t) {
-    auto& count = pos[t];
-    for (std::size_t i = split(edges.size(), t, threads); i < split(edges.size(), t + 1, threads); ++i)
-      arcs(edges[i], [&](std::uint32_t from, std::uint32_t) { ++count[from]; });
-  });
+  std::size_t bound = 0;
+  for (const auto& chunk : edges) bound += max_arcs * chunk.size();
   Csr g;
   g.off.resize(nodes + 1);
-  std::uint64_t total = 0;
-  for (std::size_t v = 0; v < nodes; ++v) {
-    g.off[v] = total;
-    for (std::size_t t = 0; t < threads; ++t) total += std::exchange(pos[t][v], total);
-  }
-  g.off[nodes] = total;
-  g.adj.resize(total);
-  run_parallel(threads, [&](std::size_t t) {
-    auto& next = pos[t];
-    for (std::size_t i = split(edges.size(), t, threads); i < split(edges.size(), t + 1, threads); ++i)
-      arcs(edges[i], [&](std::uint32_t from, std::uint32_t to) { g.adj[next[from]++] = to; });
+  g.adj.resize(bound);
+  std::barrier counted(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
+    std::uint64_t total = 0;  // counts become the first slot of each (node, thread)
+    for (std::size_t v = 0; v < nodes; ++v) {
+      g.off[v] = total;
+      for (std::size_t t = 0; t < threads; ++t) total += std::exchange(pos[t][v], total);
+    }
+    g.off[nodes] = total;
   });
+  run_parallel(threads, [&](std::size_t t) {
+    auto& p = pos[t];
+    for (const Edge& e : edges[t]) arcs(e, [&](std::uint32_t from, std::uint32_t) { ++p[from]; });
+    counted.arrive_and_wait();
+    for (const Edge& e : edges[t]) arcs(e, [&](std::uint32_t from, std::uint32_t to) { g.adj[p[from]++] = to; });
+  });
+  g.adj.resize(g.off[nodes]);
   return g;
 }
 
@@ -208,28 +220,44 @@ inline void append_line(std::string& out, const char* fmt, auto... args) {
 
 /// k-means on the points "x,y" of `path`: the first k points are the initial centroids; each of
 /// `iterations` rounds assigns every point to its nearest centroid (squared distance, ties to the
-/// lower index) and moves each centroid with points to their mean. Per-thread partial sums over
-/// contiguous point ranges, merged in thread order. Returns "centroid i x y\n" lines (%.6f).
+/// lower index) and moves each centroid with points to their mean. Each thread sums the points it
+/// parsed; the partial sums are merged in thread order. Returns "centroid i x y\n" lines (%.6f).
 inline std::string kmeans(const std::string& path, std::size_t k, std::size_t iterations, std::size_t threads) {
   using namespace jobs_detail;
   threads = std::max<std::size_t>(threads, 1);
   if (k == 0) throw std::invalid_argument("kmeans: k must be at least 1");
-  const std::vector<Point> points = parse_pairs<Point, double>(path, threads);
-  if (points.size() < k)
-    throw std::runtime_error(path + ": " + std::to_string(points.size()) + " points, fewer than k = " +
+  const Chunks<Point> points = parse_pairs<Point, double>(path, threads);
+  std::vector<double> cx, cy;
+  for (std::size_t t = 0; t < threads && cx.size() < k; ++t) {
+    for (std::size_t i = 0; i < points[t].size() && cx.size() < k; ++i) {
+      cx.push_back(points[t][i].x);
+      cy.push_back(points[t][i].y);
+    }
+  }
+  if (cx.size() < k)
+    throw std::runtime_error(path + ": " + std::to_string(cx.size()) + " points, fewer than k = " +
                              std::to_string(k));
-  std::vector<double> cx(k), cy(k);
-  for (std::size_t c = 0; c < k; ++c) cx[c] = points[c].x, cy[c] = points[c].y;
   struct Sum {
-    double x = 0, y = 0;
-    std::uint64_t n = 0;
+    double x, y;
+    std::uint64_t n;
   };
-  std::vector<std::vector<Sum>> partial(threads, std::vector<Sum>(k));
-  for (std::size_t round = 0; round < iterations; ++round) {
-    run_parallel(threads, [&](std::size_t t) {
-      std::vector<Sum> sum(k);  // local, so no false sharing with the other threads' sums
-      for (std::size_t i = split(points.size(), t, threads); i < split(points.size(), t + 1, threads); ++i) {
-        const Point p = points[i];
+  constexpr std::size_t kPad = 3;  // unused trailing sums: two threads never write one cache line
+  std::vector<std::vector<Sum>> partial(threads, std::vector<Sum>(k + kPad));
+  std::barrier merged(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
+    for (std::size_t c = 0; c < k; ++c) {
+      Sum total{0, 0, 0};
+      for (const auto& sum : partial) total.x += sum[c].x, total.y += sum[c].y, total.n += sum[c].n;
+      if (total.n) {
+        cx[c] = total.x / static_cast<double>(total.n);
+        cy[c] = total.y / static_cast<double>(total.n);
+      }
+    }
+  });
+  run_parallel(threads, [&](std::size_t t) {
+    Sum* const sum = partial[t].data();
+    for (std::size_t round = 0; round < iterations; ++round) {
+      std::fill_n(sum, k, Sum{0, 0, 0});
+      for (const Point p : points[t]) {
         std::size_t best = 0;
         double best_d = (p.x - cx[0]) * (p.x - cx[0]) + (p.y - cy[0]) * (p.y - cy[0]);
         for (std::size_t c = 1; c < k; ++c) {
@@ -243,14 +271,9 @@ inline std::string kmeans(const std::string& path, std::size_t k, std::size_t it
         sum[best].y += p.y;
         ++sum[best].n;
       }
-      partial[t] = std::move(sum);
-    });
-    for (std::size_t c = 0; c < k; ++c) {
-      Sum total;
-      for (const auto& sum : partial) total.x += sum[c].x, total.y += sum[c].y, total.n += sum[c].n;
-      if (total.n) cx[c] = total.x / static_cast<double>(total.n), cy[c] = total.y / static_cast<double>(total.n);
+      merged.arrive_and_wait();
     }
-  }
+  });
   std::string out;
   for (std::size_t c = 0; c < k; ++c) append_line(out, "centroid %zu %.6f %.6f\n", c, cx[c], cy[c]);
   return out;
@@ -264,26 +287,27 @@ inline std::string pagerank(const std::string& path, std::size_t nodes, std::siz
   using namespace jobs_detail;
   threads = std::max<std::size_t>(threads, 1);
   if (nodes == 0) throw std::invalid_argument("pagerank: nodes must be at least 1");
-  const std::vector<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
+  const Chunks<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
   check_nodes(edges, nodes, path);
-  const Csr in = build_csr(edges, nodes, threads, [](const Edge& e, auto emit) { emit(e.v, e.u); });
+  const Csr in = build_csr(edges, nodes, 1, [](const Edge& e, auto emit) { emit(e.v, e.u); });
   std::vector<std::uint32_t> outdeg(nodes, 0);
-  for (const Edge& e : edges) ++outdeg[e.u];
+  for_each(edges, [&](const Edge& e) { ++outdeg[e.u]; });
   const double n = static_cast<double>(nodes), base = (1 - 0.85) / n;
   std::vector<double> rank(nodes, 1 / n), share(nodes), next_share(nodes);  // share = rank / outdeg
   for (std::size_t v = 0; v < nodes; ++v) share[v] = outdeg[v] ? rank[v] / outdeg[v] : 0;
   const std::vector<std::size_t> range = balanced_ranges(in, threads);
-  for (std::size_t round = 0; round < iterations; ++round) {
-    run_parallel(threads, [&](std::size_t t) {
+  std::barrier swapped(static_cast<std::ptrdiff_t>(threads), [&]() noexcept { share.swap(next_share); });
+  run_parallel(threads, [&](std::size_t t) {
+    for (std::size_t round = 0; round < iterations; ++round) {
       for (std::size_t v = range[t]; v < range[t + 1]; ++v) {
         double sum = 0;
         for (std::uint64_t a = in.off[v]; a < in.off[v + 1]; ++a) sum += share[in.adj[a]];
         rank[v] = base + 0.85 * sum;
         next_share[v] = outdeg[v] ? rank[v] / outdeg[v] : 0;
       }
-    });
-    share.swap(next_share);
-  }
+      swapped.arrive_and_wait();
+    }
+  });
   double total = 0;
   for (double r : rank) total += r;
   std::vector<std::uint32_t> top(nodes);
@@ -305,20 +329,24 @@ inline std::string connected_components(const std::string& path, std::size_t nod
                                         std::size_t threads) {
   using namespace jobs_detail;
   threads = std::max<std::size_t>(threads, 1);
-  const std::vector<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
+  const Chunks<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
   check_nodes(edges, nodes, path);
-  const Csr g = build_csr(edges, nodes, threads, [](const Edge& e, auto emit) {
+  const Csr g = build_csr(edges, nodes, 2, [](const Edge& e, auto emit) {
     emit(e.u, e.v);
     emit(e.v, e.u);
   });
   std::vector<std::uint32_t> label(nodes), next(nodes);
   for (std::size_t v = 0; v < nodes; ++v) label[v] = static_cast<std::uint32_t>(v);
   const std::vector<std::size_t> range = balanced_ranges(g, threads);
-  std::vector<char> changed(threads);
+  std::vector<char> changed(threads, 0);
   std::size_t rounds = 0;
-  while (rounds < max_iterations) {
-    ++rounds;
-    run_parallel(threads, [&](std::size_t t) {
+  bool done = max_iterations == 0;
+  std::barrier next_round(static_cast<std::ptrdiff_t>(threads), [&]() noexcept {
+    label.swap(next);  // equal when nothing changed
+    done = ++rounds == max_iterations || std::none_of(changed.begin(), changed.end(), [](char c) { return c; });
+  });
+  run_parallel(threads, [&](std::size_t t) {
+    while (!done) {
       bool any = false;
       for (std::size_t v = range[t]; v < range[t + 1]; ++v) {
         std::uint32_t m = label[v];
@@ -327,10 +355,9 @@ inline std::string connected_components(const std::string& path, std::size_t nod
         next[v] = m;
       }
       changed[t] = any;
-    });
-    if (std::none_of(changed.begin(), changed.end(), [](char c) { return c; })) break;
-    label.swap(next);
-  }
+      next_round.arrive_and_wait();
+    }
+  });
   std::vector<char> seen(nodes, 0);
   std::size_t components = 0;
   for (std::uint32_t l : label) components += !std::exchange(seen[l], 1);
@@ -346,14 +373,14 @@ inline std::string connected_components(const std::string& path, std::size_t nod
 inline std::string triangles(const std::string& path, std::size_t threads) {
   using namespace jobs_detail;
   threads = std::max<std::size_t>(threads, 1);
-  const std::vector<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
-  const std::size_t nodes = edges.empty() ? 0 : std::size_t{max_node(edges)} + 1;
+  const Chunks<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
+  const std::size_t nodes = node_count(edges);
   std::vector<std::uint32_t> degree(nodes, 0);
-  for (const Edge& e : edges) ++degree[e.u], ++degree[e.v];
+  for_each(edges, [&](const Edge& e) { ++degree[e.u], ++degree[e.v]; });
   const auto lower = [&](std::uint32_t a, std::uint32_t b) {
     return degree[a] != degree[b] ? degree[a] < degree[b] : a < b;
   };
-  Csr g = build_csr(edges, nodes, threads, [&](const Edge& e, auto emit) {
+  Csr g = build_csr(edges, nodes, 1, [&](const Edge& e, auto emit) {
     if (e.u == e.v) return;
     if (lower(e.u, e.v))
       emit(e.u, e.v);
@@ -361,28 +388,33 @@ inline std::string triangles(const std::string& path, std::size_t threads) {
       emit(e.v, e.u);
   });
   const std::vector<std::size_t> range = balanced_ranges(g, threads);
+  constexpr std::size_t kChunk = 256;  // nodes per work item
+  std::atomic<std::size_t> next_chunk{0};
+  std::vector<std::uint64_t> count(threads, 0);
+  std::barrier sorted(static_cast<std::ptrdiff_t>(threads));
   run_parallel(threads, [&](std::size_t t) {
     for (std::size_t v = range[t]; v < range[t + 1]; ++v)
       std::sort(g.adj.begin() + static_cast<std::ptrdiff_t>(g.off[v]),
                 g.adj.begin() + static_cast<std::ptrdiff_t>(g.off[v + 1]));
-  });
-  constexpr std::size_t kChunk = 256;  // nodes per work item
-  std::atomic<std::size_t> next_chunk{0};
-  std::vector<std::uint64_t> count(threads, 0);
-  run_parallel(threads, [&](std::size_t t) {
+    sorted.arrive_and_wait();
     std::uint64_t local = 0;
+    const std::uint32_t* const adj = g.adj.data();
     for (std::size_t lo; (lo = next_chunk.fetch_add(kChunk, std::memory_order_relaxed)) < nodes;) {
       for (std::size_t u = lo; u < std::min(nodes, lo + kChunk); ++u) {
-        const std::uint32_t* const ub = g.adj.data() + g.off[u];
-        const std::uint32_t* const ue = g.adj.data() + g.off[u + 1];
+        const std::uint32_t *const ub = adj + g.off[u], *const ue = adj + g.off[u + 1];
         for (const std::uint32_t* pv = ub; pv != ue; ++pv) {
-          const std::uint32_t* a = ub;
-          const std::uint32_t* b = g.adj.data() + g.off[*pv];
-          const std::uint32_t* const be = g.adj.data() + g.off[*pv + 1];
+          const std::uint32_t *a = ub, *b = adj + g.off[*pv];
+          const std::uint32_t* const be = adj + g.off[*pv + 1];
           while (a != ue && b != be) {
-            if (*a < *b) ++a;
-            else if (*b < *a) ++b;
-            else ++local, ++a, ++b;
+            if (*a < *b) {
+              ++a;
+            } else if (*b < *a) {
+              ++b;
+            } else {
+              ++local;
+              ++a;
+              ++b;
+            }
           }
         }
       }
@@ -404,9 +436,9 @@ inline std::string transitive_closure(const std::string& path, std::size_t max_i
   using namespace jobs_detail;
   (void)max_iterations;
   threads = std::max<std::size_t>(threads, 1);
-  const std::vector<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
-  const std::size_t nodes = edges.empty() ? 0 : std::size_t{max_node(edges)} + 1;
-  const Csr g = build_csr(edges, nodes, threads, [](const Edge& e, auto emit) { emit(e.u, e.v); });
+  const Chunks<Edge> edges = parse_pairs<Edge, std::uint32_t>(path, threads);
+  const std::size_t nodes = node_count(edges);
+  const Csr g = build_csr(edges, nodes, 1, [](const Edge& e, auto emit) { emit(e.u, e.v); });
   constexpr std::size_t kChunk = 16;  // sources per work item
   std::atomic<std::size_t> next_chunk{0};
   std::vector<std::uint64_t> count(threads, 0);

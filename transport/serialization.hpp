@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -284,6 +285,22 @@ struct Serializer<std::optional<T>> {
   static std::optional<T> read(Reader& r) {
     if (!renoir::transport::read<bool>(r)) return std::nullopt;
     return renoir::transport::read<T>(r);
+  }
+};
+
+/// A shared immutable value (what a loop broadcasts): a flag byte, then the value if not null.
+/// Read back as a new object owned by the receiver.
+template <class T>
+  requires Serializable<T>
+struct Serializer<std::shared_ptr<const T>> {
+  static constexpr std::size_t min_size = 1;
+  static void write(Writer& w, const std::shared_ptr<const T>& p) {
+    renoir::transport::write(w, p != nullptr);
+    if (p) renoir::transport::write(w, *p);
+  }
+  static std::shared_ptr<const T> read(Reader& r) {
+    if (!renoir::transport::read<bool>(r)) return nullptr;
+    return std::make_shared<const T>(renoir::transport::read<T>(r));
   }
 };
 

@@ -16,7 +16,6 @@
 //    through the body to mark the end of the epoch, and everything starts again from the
 //    initial state with the next epoch's input.
 #pragma once
-#include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <algorithm>
 #include <cstddef>
 #include <deque>
@@ -26,16 +25,21 @@
 #include <utility>
 #include <vector>
 
-#include <renoir/api/keyed_stream.hpp>
+#include <renoir/api/job.hpp>
 #include <renoir/api/operators/two_inputs.hpp>
 #include <renoir/api/traits.hpp>
+#include <renoir/core/block.hpp>
 #include <renoir/core/emitter.hpp>
 #include <renoir/core/op_base.hpp>
 #include <renoir/core/receiver.hpp>
 #include <renoir/core/replica.hpp>
+#include <renoir/core/replication.hpp>
 #include <renoir/core/routers.hpp>
 
 namespace renoir {
+
+template <class T, class Source, class Ops>
+class Stream;
 
 namespace detail {
 /// The loop states visible to the calling thread: (loop identity, that loop's state as this
@@ -105,9 +109,12 @@ template <class S>
 class IterationState {
  public:
   IterationState() : id_(std::make_shared<char>()) {}
-  const S& get() const {
+  const S& get() const { return **slot(); }
+  /// Where the calling replica's head keeps the state of the current round (a stable address
+  /// for the life of the replica; the state it points to changes between rounds).
+  const std::shared_ptr<const S>* slot() const {
     for (auto it = detail::loop_states.rbegin(); it != detail::loop_states.rend(); ++it)
-      if (it->first == id_.get()) return *static_cast<const S*>(it->second);
+      if (it->first == id_.get()) return static_cast<const std::shared_ptr<const S>*>(it->second);
     throw std::logic_error(
         "renoir: IterationState::get() called outside the loop's first block: the state is visible to the operators "
         "between the start of the loop body and its first exchange (group_by, shuffle, join, ...); pass what later "
@@ -120,9 +127,10 @@ class IterationState {
 };
 
 namespace ops {
-/// The leader's command to every head after a round: (stop, state of the next round).
+/// The leader's command to every head after a round: (stop, state of the next round). The
+/// state is shared: the heads of a process read one copy (null with stop).
 template <class S>
-using LoopCommand = std::pair<bool, S>;
+using LoopCommand = std::pair<bool, std::shared_ptr<const S>>;
 /// A local fold's result of one round: (its replica index, partial result).
 template <class Delta>
 using LoopPartial = std::pair<std::size_t, Delta>;
@@ -143,13 +151,16 @@ struct LoopLocalFold : core::Forward<Next> {
   L local;
   IterationState<S> handle;
   Delta delta{};
-  const S* state = nullptr;  // this replica's state, looked up once (its address never changes)
+  const std::shared_ptr<const S>* state = nullptr;  // the head's slot, looked up once
 
   template <class X>
   void push(X&& x) {
-    if constexpr (std::is_invocable_v<L&, Delta&, X&&, const S&>)
-      if (!state) state = &handle.get();
-    local_fold(local, delta, std::forward<X>(x), state);
+    if constexpr (std::is_invocable_v<L&, Delta&, X&&, const S&>) {
+      if (!state) state = handle.slot();
+      local_fold(local, delta, std::forward<X>(x), state->get());
+    } else {
+      local_fold(local, delta, std::forward<X>(x), static_cast<const S*>(nullptr));
+    }
   }
   void restart() {
     this->next.push(LoopPartial<Delta>(core::this_replica()->index, std::move(delta)));
@@ -216,7 +227,7 @@ struct LoopLeader {
         chain.push(S(state));
         stopped = true;
       }
-      heads.push(LoopCommand<S>(!more, state));
+      heads.push(LoopCommand<S>(!more, more ? std::make_shared<const S>(state) : nullptr));
       heads.flush();
     }
     if (rounds == 0 && !any_round) chain.push(S(state));  // zero rounds: the initial state
@@ -255,7 +266,8 @@ struct LoopHead {
     auto p = policy.start(rc);
     std::deque<Cmd> pending;
     ops::AppendTo<std::deque<Cmd>> cmd_sink{&pending};
-    S state = init;
+    const auto initial = std::make_shared<const S>(init);
+    std::shared_ptr<const S> state = initial;  // this round's, shared with the process's other heads
     detail::BindLoopState bind(handle.id(), &state);
 
     // Reads commands and feedback until `ready()`.
@@ -307,7 +319,7 @@ struct LoopHead {
       }
       p.stop();
       p.end_epoch();
-      state = init;
+      state = initial;
       if (last) break;
       after_epoch = true;
       chain.restart();  // the end of the epoch, through the body to the leader
@@ -427,7 +439,7 @@ struct LoopGates {
 
   /// Closes `input` into the loop (moved by `router`); the heads' stream, which the body extends.
   template <class Policy, class Router, class Input>
-  auto heads(const Input& input, Router router, Replication replication, Policy policy, S init,
+  auto heads(const Input& input, Router router, core::Replication replication, Policy policy, S init,
              std::size_t rounds) const {
     using T = typename Input::value_type;
     static_assert(!detail::is_view<T>::value,
@@ -445,7 +457,7 @@ struct LoopGates {
               core::BatchMode batch_mode) const {
     using Leader = LoopLeader<S, Delta, G, C>;
     Stream<S, Leader, core::Identity> s(job, Leader{partials, commands, 0, std::move(init), std::move(global), std::move(condition), rounds},
-                                        core::Identity{}, core::BlockOptions{Replication::one(), batch_mode, {}});
+                                        core::Identity{}, core::BlockOptions{core::Replication::one(), batch_mode, {}});
     s.drop_if_unused();
     return s;
   }
@@ -454,7 +466,7 @@ struct LoopGates {
 /// The body's output stream in a block of its own (a forward exchange if the body stayed in
 /// the heads' block): a loop's tail must not share the heads' thread (see LoopTail).
 template <class Head, class Out>
-auto off_heads(Out out, Replication replication) {
+auto off_heads(Out out, core::Replication replication) {
   if constexpr (std::is_same_v<typename Out::source_type, Head>)
     return out.exchange(core::ForwardRouter{}, replication);
   else
