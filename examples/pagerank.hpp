@@ -12,20 +12,24 @@
 
 namespace examples {
 
-/// The loop's state. `next` gathers the round's sums at the leader and is empty when sent.
+/// The loop's state, kept small since it is broadcast every round: `share[v]` is rank(v) /
+/// outdeg(v), or rank(v) itself for a node without out-edges (no edge reads it then).
+/// `next` gathers the round's sums at the leader and is empty when sent.
 struct PageRankState {
   std::uint64_t round = 0;
-  std::vector<double> rank, outdeg, contrib;  // contrib = rank / outdeg (0 for a dangling node)
+  std::vector<std::uint32_t> outdeg;
+  std::vector<double> share;
   std::vector<double> next;
+
+  double rank(std::size_t v) const { return outdeg[v] ? share[v] * outdeg[v] : share[v]; }
 };
 
 }  // namespace examples
 
 template <>
 struct renoir::transport::Serializer<examples::PageRankState>
-    : renoir::transport::Fields<&examples::PageRankState::round, &examples::PageRankState::rank,
-                                &examples::PageRankState::outdeg, &examples::PageRankState::contrib,
-                                &examples::PageRankState::next> {};
+    : renoir::transport::Fields<&examples::PageRankState::round, &examples::PageRankState::outdeg,
+                                &examples::PageRankState::share, &examples::PageRankState::next> {};
 
 namespace examples {
 
@@ -36,7 +40,7 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
   if (nodes == 0) throw std::invalid_argument("--nodes must be at least 1");
   constexpr double kDamping = 0.85;
   const double n = static_cast<double>(nodes);
-  PageRankState init{0, std::vector<double>(nodes, 1.0 / n), {}, {}, {}};
+  PageRankState init{0, {}, std::vector<double>(nodes, 1.0 / n), {}};
   renoir::StreamContext ctx(config);
   auto result =
       ctx.stream_file(path)
@@ -45,11 +49,11 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
           .replay(
               iterations + 1, std::move(init),
               [](std::vector<double>& d, const Edge& e, const PageRankState& s) {
-                if (d.empty()) d.assign(s.rank.size(), 0.0);
+                if (d.empty()) d.assign(s.share.size(), 0.0);
                 if (s.round == 0)
                   d[e.first] += 1.0;
                 else
-                  d[e.second] += s.contrib[e.first];
+                  d[e.second] += s.share[e.first];
               },
               [](PageRankState& s, std::vector<double> d) {
                 if (d.empty()) return;
@@ -60,13 +64,19 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
                 for (std::size_t i = 0; i < d.size(); ++i) s.next[i] += d[i];
               },
               [n](PageRankState& s) {
-                s.next.resize(s.rank.size(), 0.0);
-                if (s.round == 0)
-                  s.outdeg = std::move(s.next);
-                else
-                  for (std::size_t v = 0; v < s.rank.size(); ++v) s.rank[v] = (1 - kDamping) / n + kDamping * s.next[v];
-                s.contrib.resize(s.rank.size());
-                for (std::size_t v = 0; v < s.rank.size(); ++v) s.contrib[v] = s.outdeg[v] > 0 ? s.rank[v] / s.outdeg[v] : 0.0;
+                const std::size_t nodes = s.share.size();
+                s.next.resize(nodes, 0.0);
+                if (s.round == 0) {  // the degrees: rank stays 1/N
+                  s.outdeg.resize(nodes);
+                  for (std::size_t v = 0; v < nodes; ++v) s.outdeg[v] = static_cast<std::uint32_t>(s.next[v]);
+                  for (std::size_t v = 0; v < nodes; ++v)
+                    if (s.outdeg[v]) s.share[v] /= s.outdeg[v];
+                } else {
+                  for (std::size_t v = 0; v < nodes; ++v) {
+                    const double rank = (1 - kDamping) / n + kDamping * s.next[v];
+                    s.share[v] = s.outdeg[v] ? rank / s.outdeg[v] : rank;
+                  }
+                }
                 s.next = {};
                 ++s.round;
                 return true;
@@ -75,7 +85,9 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
   ctx.execute_blocking();
   auto states = result.get();
   if (!states) return std::nullopt;
-  const std::vector<double>& rank = states->at(0).rank;
+  const PageRankState& s = states->at(0);
+  std::vector<double> rank(s.share.size());
+  for (std::size_t v = 0; v < rank.size(); ++v) rank[v] = s.rank(v);
   std::vector<Node> order(rank.size());
   std::iota(order.begin(), order.end(), Node{0});
   const std::size_t top = std::min<std::size_t>(10, order.size());

@@ -41,20 +41,23 @@ struct DeltaRounds {
     core::Emitter<T, core::ForwardRouter> out;
     KeyFn key;
     Update update;
-    KeyMap<K, Entry> solution{};
-    std::vector<K> work{};  // keys whose items go around next round
+    KeyMap<K, std::size_t> index{};  // key -> its entry
+    std::vector<Entry> solution{};
+    std::vector<std::size_t> work{};  // entries that go around next round
     std::size_t round = 1;
 
-    /// Folds `x` into the solution set; queues its key if it changed.
+    /// Folds `x` into the solution set (one hash lookup); queues its entry if it changed.
     void offer(T&& x) {
-      auto k = K(std::invoke(key, static_cast<const T&>(x)));
-      auto it = solution.find(k);
-      if (it == solution.end()) {
-        solution.emplace(k, Entry{std::move(x), round});
-        work.push_back(std::move(k));
-      } else if (std::invoke(update, it->second.item, std::move(x)) && it->second.queued != round) {
-        it->second.queued = round;
-        work.push_back(std::move(k));
+      auto [it, fresh] = index.try_emplace(K(std::invoke(key, static_cast<const T&>(x))), solution.size());
+      if (fresh) {
+        solution.push_back(Entry{std::move(x), round});
+        work.push_back(it->second);
+        return;
+      }
+      Entry& e = solution[it->second];
+      if (std::invoke(update, e.item, std::move(x)) && e.queued != round) {
+        e.queued = round;
+        work.push_back(it->second);
       }
     }
     template <class Chain>
@@ -75,14 +78,15 @@ struct DeltaRounds {
     }
     template <class Chain>
     void push_round(Chain& chain) {
-      for (const K& k : work) chain.push(static_cast<const T&>(solution.find(k)->second.item));
+      for (std::size_t i : work) chain.push(static_cast<const T&>(solution[i].item));
       work.clear();
     }
     void stop() {
-      for (auto& [k, e] : solution) out.push(std::move(e.item));
+      for (Entry& e : solution) out.push(std::move(e.item));
     }
     void end_epoch() {
-      solution = KeyMap<K, Entry>();
+      index = KeyMap<K, std::size_t>();
+      solution = std::vector<Entry>();
       work.clear();
       round = 1;
     }
