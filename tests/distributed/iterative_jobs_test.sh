@@ -38,6 +38,26 @@ run_job connected_components "$tmp/undirected.csv" --nodes 4096 --max-iterations
 run_job connected_components "$tmp/undirected.csv" --nodes 4096 --max-iterations 2
 run_job triangles "$tmp/undirected.csv"
 run_job transitive_closure "$tmp/digraph.csv" --max-iterations 1000
+# iterate with exchanges in its body, a nested replay, a join inside a loop: the same at every
+# topology and equal to a sequential computation (python, below).
+expected=$(python3 - <<'PY'
+n = 5000
+items = list(range(n)); state = 0
+for _ in range(6):
+    items = [(x * 7 + 3) % n for x in items]; state += sum(items)
+outer = 0
+for _ in range(3):
+    xs = [x + outer % 5 for x in range(200)]
+    pairs = [a - b for a in xs for b in xs if a % 10 == (b + 1) % 10]
+    outer += 2 * sum(p * p for p in pairs)
+print(f"iterate_sum {sum(items)}\niterate_state {state}\nnested {outer}")
+PY
+)
+for mode in "--local 1" "--local 2" "--remote $config"; do
+  # shellcheck disable=SC2086
+  got=$(timeout 120 "$build/tests/distributed/loop_job" $mode 5000 2> "$tmp/err.txt" | sed -E 's/^127\.0\.0\.[0-9]+\|//')
+  if [ "$got" = "$expected" ]; then ok "loop_job ${mode%% /*}"; else bad "loop_job ${mode%% /*}: got '$got', want '$expected' $(head -3 "$tmp/err.txt")"; fi
+done
 no_leftover && ok "no worker left" || bad "workers left behind"
 
 expect_error() {  # description, stderr regex, status, command...
