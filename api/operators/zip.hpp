@@ -10,7 +10,8 @@
 
 namespace renoir {
 namespace ops {
-/// Source of a zip block: two typed gates; buffers the side that runs ahead.
+/// Source of a zip block: two typed gates; buffers the side that runs ahead. Inside a loop,
+/// each round is zipped on its own (its end passed on as a restart).
 template <class A, class B>
 struct ZipSource : TwoGates<A, B> {
   using TwoGates<A, B>::left;
@@ -22,22 +23,39 @@ struct ZipSource : TwoGates<A, B> {
     core::Receiver<B> rin(right->inlets(*rc.deployment, rc.info.index));
     std::deque<A> lq;
     std::deque<B> rq;
-    AppendTo<std::deque<A>> lsink{&lq};
-    AppendTo<std::deque<B>> rsink{&rq};
-    bool dirty = false;
-    while (!lin.finished() || !rin.finished()) {
-      const bool progressed = lin.poll(lsink) | rin.poll(rsink);
-      while (!lq.empty() && !rq.empty()) {
-        chain.push(std::pair<A, B>(std::move(lq.front()), std::move(rq.front())));
-        lq.pop_front();
-        rq.pop_front();
-        dirty = true;
+    std::size_t lrounds = 0, rrounds = 0;  // rounds a side completed and this zip did not yet
+    RoundSink<std::deque<A>> lsink{&lq, &lrounds};
+    RoundSink<std::deque<B>> rsink{&rq, &rrounds};
+    // Inside a loop, every round is zipped on its own: a side's next round waits in its rings
+    // until the other side's round ended too.
+    const auto left_done = [&] { return lrounds > 0 || lin.finished(); };
+    const auto right_done = [&] { return rrounds > 0 || rin.finished(); };
+    while (true) {
+      bool dirty = false;
+      while (true) {
+        bool progressed = false;
+        if (!left_done()) progressed |= lin.poll(lsink);
+        if (!right_done()) progressed |= rin.poll(rsink);
+        while (!lq.empty() && !rq.empty()) {
+          chain.push(std::pair<A, B>(std::move(lq.front()), std::move(rq.front())));
+          lq.pop_front();
+          rq.pop_front();
+          dirty = true;
+        }
+        // A side done with an empty queue will never match again: drop the other's surplus.
+        if (left_done() && lq.empty()) rq.clear();
+        if (right_done() && rq.empty()) lq.clear();
+        if (left_done() && right_done()) break;
+        if (progressed) continue;
+        core::idle(chain, std::exchange(dirty, false), rc,
+                   [&] { return (!left_done() && lin.any_ready()) || (!right_done() && rin.any_ready()); });
       }
-      // A finished side with an empty queue will never match again: drop the other's surplus.
-      if ((lin.finished() && lq.empty())) rq.clear();
-      if ((rin.finished() && rq.empty())) lq.clear();
-      if (progressed) continue;
-      core::idle(chain, std::exchange(dirty, false), rc, [&] { return lin.any_ready() || rin.any_ready(); });
+      lq.clear();
+      rq.clear();
+      if (lrounds == 0 && rrounds == 0) break;  // both sides terminated
+      lrounds -= lrounds > 0;
+      rrounds -= rrounds > 0;
+      chain.restart();
     }
     chain.end();
   }

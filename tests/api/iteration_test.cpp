@@ -393,6 +393,33 @@ TEST_P(Iteration, SortMergeJoinInsideIterate) {
   EXPECT_EQ(sorted(take(it)), sorted(cur));
 }
 
+TEST_P(Iteration, ZipInsideTheBodyPairsEachRoundOnItsOwn) {
+  // Each round zips the items with their squares (one replica each side: ordered pairs).
+  StreamContext ctx(config());
+  auto out = ctx.stream_iter(range(30))
+                 .replay(
+                     3, std::int64_t{0},
+                     [](auto s, IterationState<std::int64_t> st) {
+                       auto parts = s.map([st](int x) { return std::int64_t{x} + st.get() % 3; }).split(2);
+                       auto squares = parts[1].map([](std::int64_t x) { return x * x; });
+                       return parts[0].zip(squares).map([](const auto& p) { return p.second - p.first; });
+                     },
+                     [](std::int64_t& d, std::int64_t x) { d += x; }, [](std::int64_t& s, std::int64_t d) { s += d; },
+                     [](std::int64_t&) { return true; })
+                 .collect_vec();
+  ctx.execute_blocking();
+  std::int64_t state = 0;
+  for (int r = 0; r < 3; ++r) {
+    std::int64_t delta = 0;
+    for (int x : range(30)) {
+      const std::int64_t y = x + state % 3;
+      delta += y * y - y;
+    }
+    state += delta;
+  }
+  EXPECT_EQ(take(out), (std::vector<std::int64_t>{state}));
+}
+
 TEST_P(Iteration, StateOutsideTheFirstBlockIsAnError) {
   StreamContext ctx(config());
   auto out = ctx.stream_par_iter(0, 10)
