@@ -179,8 +179,8 @@ def compare_pagerank(expected, actual, rank):
         return [f"expected {len(expected)} lines, got {len(actual)}"]
     problems = []
     try:
-        head = actual[0].split()
-        if len(head) != 2 or head[0] != "sum_ranks" or not close(float(head[1]), float(expected[0].split()[1]), 0, 1e-9):
+        head, want = actual[0].split(), float(expected[0].split()[1])
+        if len(head) != 2 or head[0] != "sum_ranks" or not close(float(head[1]), want, 0, 1e-9):
             problems.append(f"line 1: expected {expected[0]!r}, got {actual[0]!r}")
     except ValueError:
         problems.append(f"line 1: expected {expected[0]!r}, got {actual[0]!r}")
