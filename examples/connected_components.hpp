@@ -1,6 +1,7 @@
 // Connected components as a replay over the edges: synchronous min-label propagation.
 #pragma once
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,12 +47,7 @@ inline std::optional<std::string> connected_components(const renoir::RuntimeConf
                 d[e.second] = std::min(d[e.second], s.label[e.first]);
               },
               [](ComponentsState& s, std::vector<Node> d) {
-                if (d.empty()) return;
-                if (s.next.empty()) {
-                  s.next = std::move(d);
-                  return;
-                }
-                for (std::size_t v = 0; v < d.size(); ++v) s.next[v] = std::min(s.next[v], d[v]);
+                merge_partial(s.next, std::move(d), [](Node a, Node b) { return std::min(a, b); });
               },
               [](ComponentsState& s) {
                 ++s.rounds;
@@ -61,10 +57,9 @@ inline std::optional<std::string> connected_components(const renoir::RuntimeConf
                 return changed;
               })
           .collect_vec();
-  ctx.execute_blocking();
-  auto states = result.get();
-  if (!states) return std::nullopt;
-  const ComponentsState& s = states->at(0);
+  const auto last = final_state(ctx, result);
+  if (!last) return std::nullopt;
+  const ComponentsState& s = *last;
   std::vector<bool> seen(nodes, false);
   std::size_t components = 0;
   for (Node l : s.label)

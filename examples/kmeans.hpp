@@ -97,11 +97,10 @@ inline std::optional<std::string> kmeans(const renoir::RuntimeConfig& config, co
                 return true;
               })
           .collect_vec();
-  ctx.execute_blocking();
-  auto states = result.get();
-  if (!states) return std::nullopt;
+  const auto last = final_state(ctx, result);
+  if (!last) return std::nullopt;
   std::string out;
-  const auto& c = states->at(0).centroids;
+  const auto& c = last->centroids;
   for (std::size_t i = 0; i < c.size(); ++i) out += format("centroid %zu %.6f %.6f\n", i, c[i].first, c[i].second);
   return out;
 }

@@ -114,6 +114,28 @@ int run_example(int argc, char** argv, const char* usage, const std::vector<std:
   return 0;
 }
 
+/// Runs the job of `ctx` and takes the loop's final state from `states` (its collect_vec);
+/// nullopt on the hosts that do not collect it.
+template <class S>
+std::optional<S> final_state(renoir::StreamContext& ctx, renoir::StreamOutput<std::vector<S>>& states) {
+  ctx.execute_blocking();
+  auto v = states.get();
+  if (!v) return std::nullopt;
+  return std::move(v->at(0));
+}
+
+/// Folds one replica's dense partial `d` into `acc` element by element with `op` (the first
+/// partial is taken as it is; an empty one, from a replica that saw no item, is skipped).
+template <class V, class Op>
+void merge_partial(std::vector<V>& acc, std::vector<V>&& d, Op op) {
+  if (d.empty()) return;
+  if (acc.empty()) {
+    acc = std::move(d);
+    return;
+  }
+  for (std::size_t i = 0; i < d.size(); ++i) acc[i] = op(acc[i], d[i]);
+}
+
 /// printf into a std::string.
 template <class... A>
 std::string format(const char* fmt, A... a) {

@@ -1,6 +1,7 @@
 // PageRank as a replay over the edges: round 0 counts out-degrees, each later round is one step.
 #pragma once
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <string>
@@ -56,12 +57,7 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
                   d[e.second] += s.share[e.first];
               },
               [](PageRankState& s, std::vector<double> d) {
-                if (d.empty()) return;
-                if (s.next.empty()) {
-                  s.next = std::move(d);
-                  return;
-                }
-                for (std::size_t i = 0; i < d.size(); ++i) s.next[i] += d[i];
+                merge_partial(s.next, std::move(d), std::plus<>());
               },
               [n](PageRankState& s) {
                 const std::size_t nodes = s.share.size();
@@ -82,10 +78,9 @@ inline std::optional<std::string> pagerank(const renoir::RuntimeConfig& config, 
                 return true;
               })
           .collect_vec();
-  ctx.execute_blocking();
-  auto states = result.get();
-  if (!states) return std::nullopt;
-  const PageRankState& s = states->at(0);
+  const auto last = final_state(ctx, result);
+  if (!last) return std::nullopt;
+  const PageRankState& s = *last;
   std::vector<double> rank(s.share.size());
   for (std::size_t v = 0; v < rank.size(); ++v) rank[v] = s.rank(v);
   std::vector<Node> order(rank.size());

@@ -107,10 +107,9 @@ inline std::optional<std::string> triangles(const renoir::RuntimeConfig& config,
                 return true;
               })
           .collect_vec();
-  ctx.execute_blocking();
-  auto states = result.get();
-  if (!states) return std::nullopt;
-  return format("triangles %llu\n", static_cast<unsigned long long>(states->at(0).triangles));
+  const auto last = final_state(ctx, result);
+  if (!last) return std::nullopt;
+  return format("triangles %llu\n", static_cast<unsigned long long>(last->triangles));
 }
 
 }  // namespace examples
