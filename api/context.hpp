@@ -95,6 +95,9 @@ class StreamContext {
   /// Replicas of an unlimited block over every host (Renoir's `parallelism()`): see
   /// RuntimeConfig::parallelism().
   std::size_t parallelism() const { return job_->config.parallelism(); }
+  /// Items dropped so far by event-time operators (windows, reorder, interval_join) of this
+  /// job on this process because their timestamp was behind the watermark (late items).
+  std::uint64_t late_items() const { return job_->late_items->load(std::memory_order_relaxed); }
 
   /// The lines of a text file (without '\n' or a trailing '\r'), split by byte range across
   /// the replicas; every line is read exactly once, whatever its length or bytes (binary data

@@ -1,5 +1,7 @@
 // The job a StreamContext builds: its graph and config, shared by every Stream of the context.
 #pragma once
+#include <atomic>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -16,6 +18,9 @@ struct Job {
   RuntimeConfig config;
   core::JobGraph graph;
   bool executed = false;
+  /// Items that event-time operators dropped on this process because they were behind the
+  /// watermark (late), summed over replicas.
+  std::shared_ptr<std::atomic<std::uint64_t>> late_items = std::make_shared<std::atomic<std::uint64_t>>(0);
   /// Called once the job ended on this process, with its error (or null): channels close here,
   /// whether or not their sink or source ran (a failed job, a host that does not run them).
   std::vector<std::function<void(std::exception_ptr)>> on_finish;

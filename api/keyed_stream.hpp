@@ -62,6 +62,11 @@ class KeyedStream {
   /// depends on timing when several replicas held the key), dropping the rest.
   auto unique_assoc_by_key() const;
 
+  /// Windows per key: `window(d).count()` is a KeyedStream of (key, count), one pair per key
+  /// and window (see windows/descriptions.hpp for the kinds of window, operators/window.hpp for
+  /// what a window can compute).
+  template <class Descr> auto window(Descr descr) const;
+
   /// The pairs as a plain stream.
   Inner unkey() const { return inner_; }
   /// The values as a plain stream.

@@ -6,6 +6,7 @@
 #include <renoir/api/keyed_stream.hpp>
 #include <renoir/api/output.hpp>
 #include <renoir/api/stream.hpp>
+#include <renoir/api/windows/descriptions.hpp>
 #include <renoir/core/activity.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/run_state.hpp>

@@ -15,12 +15,14 @@
 #include <renoir/core/batch_mode.hpp>
 #include <renoir/core/block.hpp>
 #include <renoir/core/emitter.hpp>
+#include <renoir/core/event_time.hpp>
 #include <renoir/core/receiver.hpp>
 #include <renoir/core/replication.hpp>
 
 namespace renoir {
 
 using core::BatchMode;
+using core::Timestamp;
 using core::Replication;
 
 template <class K, class V, class Source, class Ops>
@@ -142,6 +144,22 @@ class Stream {
   template <class KeyFn, class Update, class Body>
   auto iterate_delta(std::size_t iterations, KeyFn key, Update update, Body body) const;
 
+  // ---- event time (see core/event_time.hpp) ----
+  /// Gives every item the event time `ts(const T&) -> Timestamp`; after each item,
+  /// `watermark(const T&, Timestamp) -> std::optional<Timestamp>` may promise that no item with
+  /// a smaller timestamp follows from this replica (e.g. BoundedOutOfOrder{delay, every}).
+  /// Watermarks flow through every operator and exchange (the minimum over the senders), and
+  /// close event-time windows. Both callables are copied per replica (they may hold state).
+  template <class TsFn, class WmFn> auto add_timestamps(TsFn ts, WmFn watermark) const;
+  /// Drops the event time: the next blocks carry no timestamps and no watermarks.
+  auto drop_timestamps() const;
+  /// On a timestamped stream, holds each replica's items until the watermark passes them and
+  /// emits them in timestamp order (ties in arrival order); late items are counted and dropped.
+  auto reorder() const;
+  /// Windows over the whole stream, in one replica: `window_all(d).count()` is a Stream of
+  /// results, one per window (see windows/descriptions.hpp for the kinds of window).
+  template <class Descr> auto window_all(Descr descr) const;
+
   // ---- aggregation ----
   /// Folds every item, in one replica, with `f(Acc&, T)` (or `f(Acc, T) -> Acc`), and emits the
   /// result at the end. As in Renoir, the first item starts the accumulator from a copy of
@@ -251,6 +269,16 @@ class Stream {
     return s;
   }
 
+  /// This stream with its items marked as carrying event time, or not (add_timestamps and
+  /// drop_timestamps set it; operators that emit timestamps of their own may too).
+  Stream with_timestamps(bool timestamped) const {
+    auto options = options_;
+    options.timestamped = timestamped;
+    Stream s(job_, source_, ops_, std::move(options));
+    s.consumed_ = consumed_;
+    return s;
+  }
+
   // ---- building blocks for operator definitions ----
   /// This block followed by the operator that `make(next)` creates; the stream then carries U.
   template <class U, class Make>
@@ -267,7 +295,7 @@ class Stream {
                   "std::string/std::vector before group_by, shuffle, collect and other exchanges");
     auto* gate = job_->graph.template make_gate<T>();
     finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
-    core::BlockOptions options{next, options_.batch_mode, {}};
+    core::BlockOptions options = options_.next(next);
     return {job_, core::ReceiverSource<T>{gate}, core::Identity{}, std::move(options)};
   }
   /// Continues in a new block of one replica that receives every item.
@@ -320,6 +348,9 @@ class Stream {
 #include <renoir/api/operators/filter_map.hpp>
 #include <renoir/api/operators/flat_map.hpp>
 #include <renoir/api/operators/inspect.hpp>
+#include <renoir/api/operators/add_timestamps.hpp>
+#include <renoir/api/operators/reorder.hpp>
+#include <renoir/api/operators/window.hpp>
 #include <renoir/api/operators/group_by.hpp>
 #include <renoir/api/operators/shuffle.hpp>
 #include <renoir/api/operators/split.hpp>

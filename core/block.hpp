@@ -15,7 +15,17 @@ struct BlockOptions {
   Replication replication = Replication::unlimited();
   BatchMode batch_mode{};
   std::string name;  ///< for messages: the operators of the block, e.g. "stream_file|flat_map|group_by"
+  bool timestamped = false;  ///< items carry an event time (add_timestamps upstream)
+
+  /// The options of the block that follows this one, with the given replication.
+  BlockOptions next(Replication r) const { return {r, batch_mode, {}, timestamped}; }
 };
+
+/// The options of a block fed by two blocks: the first's batching; timestamped if either is.
+inline BlockOptions merged_options(const BlockOptions& a, const BlockOptions& b,
+                                   Replication r = Replication::unlimited()) {
+  return {r, a.batch_mode, {}, a.timestamped || b.timestamped};
+}
 
 /// Type-erased block: the only virtual call of the data path, made once per replica.
 class BlockBase {

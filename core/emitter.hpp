@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include <renoir/core/event_time.hpp>
 #include <renoir/core/gate.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/routers.hpp>
@@ -19,9 +20,14 @@ class Emitter {
  public:
   Emitter(Outlets<T> out, Router router, const ReplicaContext& rc)
       : out_(std::move(out)), router_(std::move(router)), batch_(rc.batch_mode.size),
-        max_delay_(rc.batch_mode.max_delay), self_(rc.parker), run_(rc.run), buffers_(out_.rings.size()) {
+        max_delay_(rc.batch_mode.max_delay), self_(rc.parker), run_(rc.run), buffers_(out_.rings.size()),
+        stamped_(rc.timestamped) {
     router_.bind(rc.info);
     for (auto& b : buffers_) b.reserve(batch_);
+    if (stamped_) {
+      stamps_.resize(buffers_.size());
+      for (auto& s : stamps_) s.reserve(batch_);
+    }
     last_flush_ = std::chrono::steady_clock::now();
     if (rc.batch_mode.has_max_delay()) ticks_ = &ticks();
   }
@@ -57,6 +63,7 @@ class Emitter {
   void append(std::size_t d, U&& item) {
     auto& buf = buffers_[d];
     buf.push_back(std::forward<U>(item));
+    if (stamped_) stamps_[d].push_back(current_timestamp());  // a predictable branch per item
     if (buf.size() >= batch_) send_batch(d);
   }
 
@@ -65,15 +72,20 @@ class Emitter {
   }
 
   void send_batch(std::size_t d) {
-    Message<T> m{MessageKind::batch, 0, std::move(buffers_[d])};
+    Message<T> m{MessageKind::batch, 0, std::move(buffers_[d]), {}};
     buffers_[d] = std::vector<T>();  // not `= {}`: that picks operator=(initializer_list), a copy
     buffers_[d].reserve(batch_);  // one allocation per batch, never per item
+    if (stamped_) {
+      m.stamps = std::move(stamps_[d]);
+      stamps_[d] = std::vector<Timestamp>();
+      stamps_[d].reserve(batch_);
+    }
     send(d, std::move(m));
   }
 
   void control(MessageKind kind, Timestamp t) {
     flush();
-    for (std::size_t d = 0; d < buffers_.size(); ++d) send(d, Message<T>{kind, t, {}});
+    for (std::size_t d = 0; d < buffers_.size(); ++d) send(d, Message<T>{kind, t, {}, {}});
   }
 
   void send(std::size_t d, Message<T>&& m) {
@@ -97,6 +109,8 @@ class Emitter {
   Parker* self_;
   RunState* run_;
   std::vector<std::vector<T>> buffers_;
+  bool stamped_;                                  // the block is timestamped: ship event times
+  std::vector<std::vector<Timestamp>> stamps_;  // parallel to buffers_ when stamped_
   const std::atomic<std::uint64_t>* ticks_ = nullptr;  // null unless the batch mode is timed
   std::uint64_t seen_tick_ = 0;
   std::chrono::steady_clock::time_point last_flush_;

@@ -161,6 +161,7 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
       ReplicaContext rc;
       rc.info = ReplicaInfo{b, r, d.replicas(b), config.this_host, -1};
       rc.batch_mode = graph.block(b).options().batch_mode;
+      rc.timestamped = graph.block(b).options().timestamped;
       rc.parker = &d.parker(b, r);
       rc.run = &run;
       rc.deployment = &d;

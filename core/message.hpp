@@ -20,6 +20,9 @@ struct Message {
   MessageKind kind = MessageKind::batch;
   Timestamp timestamp = 0;  ///< the watermark's value for `watermark`
   std::vector<T> items;     ///< the batch for `batch`, empty otherwise
+  /// The items' timestamps, parallel to `items`, in timestamped streams only: streams without
+  /// event time carry no per-item field.
+  std::vector<Timestamp> stamps;
 };
 
 }  // namespace renoir::core

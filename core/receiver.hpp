@@ -1,11 +1,13 @@
 // First stage of a block fed by other blocks: drains its inlets and drives the fused chain.
 #pragma once
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
 #include <vector>
 
+#include <renoir/core/event_time.hpp>
 #include <renoir/core/gate.hpp>
 #include <renoir/core/replica.hpp>
 
@@ -57,7 +59,9 @@ class Receiver {
       bool closed = false;
       switch (m->kind) {
         case MessageKind::batch:
-          if constexpr (std::is_same_v<T, bool>) {  // std::vector<bool> hands out proxies, not bool&
+          if (!m->stamps.empty()) {
+            push_stamped(chain, *m);
+          } else if constexpr (std::is_same_v<T, bool>) {  // std::vector<bool> hands out proxies, not bool&
             for (bool item : m->items) chain.push(bool{item});
           } else {
             for (T& item : m->items) chain.push(std::move(item));
@@ -96,6 +100,19 @@ class Receiver {
 
  private:
   template <class Chain>
+  static void push_stamped(Chain& chain, Message<T>& m) {
+    const std::size_t n = std::min(m.items.size(), m.stamps.size());  // equal unless decoded from garbage
+    for (std::size_t j = 0; j < n; ++j) {
+      set_current_timestamp(m.stamps[j]);
+      if constexpr (std::is_same_v<T, bool>) {
+        chain.push(bool{m.items[j]});
+      } else {
+        chain.push(std::move(m.items[j]));
+      }
+    }
+  }
+
+  template <class Chain>
   void advance_watermark(Chain& chain) {
     if (open_.empty()) return;
     Timestamp low = std::numeric_limits<Timestamp>::max();
@@ -116,10 +133,17 @@ class Receiver {
 };
 
 /// Idle step shared by receiving blocks: flush partial batches (adaptive mode), then park until
-/// `ready()` or cancellation.
+/// `ready()` or cancellation; with clock-driven operators in the chain, at most a millisecond,
+/// then fire them (a processing-time window closes on time without new input).
 template <class Chain, class Ready>
 void idle(Chain& chain, bool dirty, const ReplicaContext& rc, Ready&& ready) {
   if (dirty && rc.batch_mode.has_max_delay()) chain.flush();
+  if (has_replica_timers()) {
+    rc.parker->park(ready, [&] { return rc.run->cancelled(); }, std::chrono::milliseconds(1));
+    rc.run->throw_if_cancelled();
+    fire_replica_timers();
+    return;
+  }
   rc.parker->park(ready, [&] { return rc.run->cancelled(); });
   rc.run->throw_if_cancelled();
 }

@@ -26,6 +26,7 @@ struct ReplicaContext {
   Parker* parker = nullptr;  ///< this replica's parking spot
   RunState* run = nullptr;
   const Deployment* deployment = nullptr;
+  bool timestamped = false;  ///< the block's items carry event time: emitters ship it
 };
 
 /// The replica the calling thread runs, or nullptr outside of a job.

@@ -11,7 +11,8 @@
 
 namespace renoir::core {
 
-/// [kind u8][timestamp i64][items...]; items only for batches.
+/// [kind u8][timestamp i64][items...][stamps...]; items and stamps only for batches (no stamps:
+/// a zero count).
 template <class T>
 std::vector<std::byte> encode(const Message<T>& m) {
   std::vector<std::byte> out;
@@ -21,6 +22,7 @@ std::vector<std::byte> encode(const Message<T>& m) {
   if (m.kind == MessageKind::batch) {
     if constexpr (transport::Serializable<std::vector<T>>) {
       transport::write(w, m.items);
+      transport::write(w, m.stamps);
     } else {
       throw std::logic_error(std::string("renoir: items of type ") + typeid(T).name() +
                              " cross hosts but have no renoir::transport::Serializer");
@@ -43,6 +45,10 @@ Message<T> decode(const std::vector<std::byte>& bytes) {
   if (m.kind == MessageKind::batch) {
     if constexpr (transport::Serializable<std::vector<T>>) {
       m.items = transport::read<std::vector<T>>(r);
+      m.stamps = transport::read<std::vector<Timestamp>>(r);
+      if (!m.stamps.empty() && m.stamps.size() != m.items.size())
+        throw transport::DecodeError("renoir: a batch of " + std::to_string(m.items.size()) + " items with " +
+                                     std::to_string(m.stamps.size()) + " timestamps");
     } else {
       throw std::logic_error(std::string("renoir: items of type ") + typeid(T).name() +
                              " cross hosts but have no renoir::transport::Serializer");

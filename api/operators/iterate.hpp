@@ -88,7 +88,7 @@ auto Stream<T, Src, O>::iterate(std::size_t iterations, State initial_state, Bod
   auto state = loop.leader(job_, std::move(initial_state), std::move(global_fold), std::move(loop_condition), iterations,
                            options_.batch_mode);
   Stream<T, core::ReceiverSource<T>, core::Identity> items(job_, core::ReceiverSource<T>{output}, core::Identity{},
-                                                           core::BlockOptions{replication, options_.batch_mode, {}});
+                                                           options_.next(replication));
   items.drop_if_unused();
   return std::pair{std::move(state), std::move(items)};
 }

@@ -135,7 +135,7 @@ auto Stream<T, Src, O>::iterate_delta(std::size_t iterations, KeyFn key, Update 
       iterations, options_.batch_mode);
   (void)state;  // the count of candidates is of no use to the caller: dropped
   Stream<T, core::ReceiverSource<T>, core::Identity> items(job_, core::ReceiverSource<T>{output}, core::Identity{},
-                                                           core::BlockOptions{replication, options_.batch_mode, {}});
+                                                           options_.next(replication));
   items.drop_if_unused();
   return items;
 }

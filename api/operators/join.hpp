@@ -46,9 +46,10 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     core::Receiver<R> rin(right->inlets(*rc.deployment, rc.info.index));
     std::vector<L> ls;
     std::vector<R> rs;
+    std::vector<core::Timestamp> lts, rts;  // the items' event times, if timestamped
     std::size_t lrounds = 0, rrounds = 0;  // rounds a side completed and this join did not yet
-    RoundSink<std::vector<L>> lsink{&ls, &lrounds};
-    RoundSink<std::vector<R>> rsink{&rs, &rrounds};
+    RoundSink<std::vector<L>> lsink{&ls, &lrounds, rc.timestamped ? &lts : nullptr};
+    RoundSink<std::vector<R>> rsink{&rs, &rrounds, rc.timestamped ? &rts : nullptr};
     // One join per round (inside a loop, each side's round ends with flush_and_restart; a
     // side's next round waits in its rings until the other side's round ended too).
     while (true) {
@@ -67,6 +68,9 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
                   LS& lsink, RS& rsink) const {
     std::vector<L>& ls = *lsink.items;
     std::vector<R>& rs = *rsink.items;
+    std::vector<core::Timestamp> unstamped_l, unstamped_r;  // stay empty
+    std::vector<core::Timestamp>& lts = lsink.stamps ? *lsink.stamps : unstamped_l;
+    std::vector<core::Timestamp>& rts = rsink.stamps ? *rsink.stamps : unstamped_r;
     const auto left_done = [&] { return *lsink.rounds > 0 || lin.finished(); };
     const auto right_done = [&] { return *rsink.rounds > 0 || rin.finished(); };
     const auto poll = [&] {
@@ -76,46 +80,85 @@ struct JoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
       return progressed;
     };
     const auto ready = [&] { return (!left_done() && lin.any_ready()) || (!right_done() && rin.any_ready()); };
+    const bool stamped = rc.timestamped;
     if constexpr (local == JoinLocal::hash) {
       struct Entry {
         std::vector<T> items;
+        std::vector<core::Timestamp> stamps;  // parallel to items, if timestamped
         bool matched = false;
       };
       KeyMap<K, Entry> table;
       bool dirty = false;
+      // A match's event time is the later of its two items'. Once the table is complete, every
+      // output still to come holds a right item still to come: the right watermark moves on.
+      TwoWatermarks wm;
+      const auto stamp = [&](core::Timestamp a, core::Timestamp b) {
+        if (stamped) core::set_current_timestamp(std::max(a, b));
+      };
       const auto probe = [&] {
-        for (R& r : rs) {
+        for (std::size_t j = 0; j < rs.size(); ++j) {
+          R& r = rs[j];
+          const core::Timestamp rt = stamped ? rts[j] : 0;
           auto it = table.find(r.first);
           if (it == table.end()) {
-            if constexpr (variant == JoinVariant::outer) chain.push(Out(std::move(r.first), {std::nullopt, std::move(r.second)}));
+            if constexpr (variant == JoinVariant::outer) {
+              stamp(rt, rt);
+              chain.push(Out(std::move(r.first), {std::nullopt, std::move(r.second)}));
+            }
             continue;
           }
           it->second.matched = true;
-          for (const T& t : it->second.items) chain.push(Out(r.first, {t, r.second}));
+          for (std::size_t i = 0; i < it->second.items.size(); ++i) {
+            stamp(stamped ? it->second.stamps[i] : 0, rt);
+            chain.push(Out(r.first, {it->second.items[i], r.second}));
+          }
         }
         dirty |= !rs.empty();
         rs.clear();
+        rts.clear();
+      };
+      const auto build = [&] {
+        for (std::size_t i = 0; i < ls.size(); ++i) {
+          Entry& e = table[std::move(ls[i].first)];
+          e.items.push_back(std::move(ls[i].second));
+          if (stamped) e.stamps.push_back(lts[i]);
+        }
+        ls.clear();
+        lts.clear();
       };
       while (!left_done() || !right_done()) {
         const bool progressed = poll();
-        for (L& l : ls) table[std::move(l.first)].items.push_back(std::move(l.second));
-        ls.clear();
-        if (left_done()) probe();  // right items wait until the table is complete
+        build();
+        if (left_done()) {  // right items wait until the table is complete
+          probe();
+          wm.advance(chain, core::final_watermark, true, rsink.watermark_, rin.finished());
+        }
         if (progressed) continue;
         core::idle(chain, std::exchange(dirty, false), rc, ready);
       }
-      for (L& l : ls) table[std::move(l.first)].items.push_back(std::move(l.second));
-      ls.clear();
+      build();
       probe();
       if constexpr (variant != JoinVariant::inner) {
         for (auto& [k, entry] : table)
           if (!entry.matched)
-            for (T& t : entry.items) chain.push(Out(k, {std::move(t), std::nullopt}));
+            for (std::size_t i = 0; i < entry.items.size(); ++i) {
+              if (stamped) core::set_current_timestamp(entry.stamps[i]);
+              chain.push(Out(k, {std::move(entry.items[i]), std::nullopt}));
+            }
       }
     } else {
       while (!left_done() || !right_done()) {
         if (poll()) continue;
         core::idle(chain, false, rc, ready);  // nothing emitted yet
+      }
+      // Everything is emitted at the end of the round, stamped with the latest event time seen.
+      if (stamped) {
+        core::Timestamp latest = core::no_watermark;
+        for (core::Timestamp t : lts) latest = std::max(latest, t);
+        for (core::Timestamp t : rts) latest = std::max(latest, t);
+        core::set_current_timestamp(latest);
+        lts.clear();
+        rts.clear();
       }
       const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
       std::stable_sort(ls.begin(), ls.end(), by_key);
@@ -235,7 +278,7 @@ class JoinBuilder {
     }
     // A broadcast join keeps the left side's parallelism, so every left item stays where it is.
     const Replication replication = broadcast_right_ ? left_.options().replication : Replication::unlimited();
-    const core::BlockOptions options{replication, left_.options().batch_mode, {}};
+    const core::BlockOptions options = merged_options(left_.options(), right_.options(), replication);
     if constexpr (local == JoinLocal::sort_merge)
       static_assert(requires(const K& a, const K& b) { a < b; }, "renoir: local_sort_merge needs keys with operator<");
     using Out = ops::JoinOut<K, T, U, variant>;

@@ -448,7 +448,7 @@ struct LoopGates {
     input.finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
     using Head = LoopHead<T, S, Policy>;
     return Stream<T, Head, core::Identity>(input.job(), Head{gate, commands, std::move(policy), handle, std::move(init), rounds},
-                                           core::Identity{}, core::BlockOptions{replication, input.options().batch_mode, {}});
+                                           core::Identity{}, input.options().next(replication));
   }
 
   /// The leader's stream: the final state of every epoch (once when not nested).

@@ -16,7 +16,7 @@ auto Stream<T, S, O>::merge(const Stream<T, S2, O2>& other) const {
   finish(core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}});
   other.finish(core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}});
   return Stream<T, core::ReceiverSource<T>, core::Identity>(
-      job_, core::ReceiverSource<T>{gate}, core::Identity{}, core::BlockOptions{Replication::unlimited(), options_.batch_mode, {}});
+      job_, core::ReceiverSource<T>{gate}, core::Identity{}, merged_options(options_, other.options()));
 }
 
 /// Keyed merge: both sides are routed by key hash into the new block, so the union stays
@@ -32,7 +32,7 @@ auto KeyedStream<K, V, S, O>::merge(const KeyedStream<K, V, S2, O2>& other) cons
   right.finish(core::EmitterFactory<P, core::HashRouter<ops::PairKey>>{gate, 0, {}});
   return detail::keyed(Stream<P, core::ReceiverSource<P>, core::Identity>(
       inner_.job(), core::ReceiverSource<P>{gate}, core::Identity{},
-      core::BlockOptions{Replication::unlimited(), inner_.options().batch_mode, {}}));
+      merged_options(inner_.options(), other.unkey().options())));
 }
 
 }  // namespace renoir

@@ -89,7 +89,7 @@ class RouteBuilder {
       auto* gate = parent_.job()->graph.template make_gate<T>();
       out = core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}};
       streams.emplace_back(parent_.job(), core::ReceiverSource<T>{gate}, core::Identity{},
-                           core::BlockOptions{parent_.options().replication, parent_.options().batch_mode, {}});
+                           parent_.options().next(parent_.options().replication));
     }
     parent_.finish(std::move(factory));
     return [&]<std::size_t... I>(std::index_sequence<I...>) {

@@ -54,7 +54,7 @@ auto Stream<T, S, O>::split(std::size_t n) const {
   for (std::size_t i = 0; i < n; ++i) {
     auto* gate = job_->graph.template make_gate<T>();
     tee.outs.push_back({gate, 0, core::ForwardRouter{}});
-    streams.emplace_back(job_, core::ReceiverSource<T>{gate}, core::Identity{}, core::BlockOptions{options_.replication, options_.batch_mode, {}});
+    streams.emplace_back(job_, core::ReceiverSource<T>{gate}, core::Identity{}, options_.next(options_.replication));
   }
   finish(std::move(tee));
   return streams;

@@ -23,9 +23,13 @@ struct ZipSource : TwoGates<A, B> {
     core::Receiver<B> rin(right->inlets(*rc.deployment, rc.info.index));
     std::deque<A> lq;
     std::deque<B> rq;
+    std::deque<core::Timestamp> lts, rts;  // event times of the queued items, if timestamped
     std::size_t lrounds = 0, rrounds = 0;  // rounds a side completed and this zip did not yet
-    RoundSink<std::deque<A>> lsink{&lq, &lrounds};
-    RoundSink<std::deque<B>> rsink{&rq, &rrounds};
+    RoundSink<std::deque<A>> lsink{&lq, &lrounds, rc.timestamped ? &lts : nullptr};
+    RoundSink<std::deque<B>> rsink{&rq, &rrounds, rc.timestamped ? &rts : nullptr};
+    // A pair's event time is the later of its two items': every pair still to come holds an
+    // item still to come on some side, so the smaller side watermark stays a valid promise.
+    TwoWatermarks wm;
     // Inside a loop, every round is zipped on its own: a side's next round waits in its rings
     // until the other side's round ended too.
     const auto left_done = [&] { return lrounds > 0 || lin.finished(); };
@@ -37,14 +41,20 @@ struct ZipSource : TwoGates<A, B> {
         if (!left_done()) progressed |= lin.poll(lsink);
         if (!right_done()) progressed |= rin.poll(rsink);
         while (!lq.empty() && !rq.empty()) {
+          if (rc.timestamped) {
+            core::set_current_timestamp(std::max(lts.front(), rts.front()));
+            lts.pop_front();
+            rts.pop_front();
+          }
           chain.push(std::pair<A, B>(std::move(lq.front()), std::move(rq.front())));
           lq.pop_front();
           rq.pop_front();
           dirty = true;
         }
+        wm.advance(chain, lsink.watermark_, lin.finished(), rsink.watermark_, rin.finished());
         // A side done with an empty queue will never match again: drop the other's surplus.
-        if (left_done() && lq.empty()) rq.clear();
-        if (right_done() && rq.empty()) lq.clear();
+        if (left_done() && lq.empty()) rq.clear(), rts.clear();
+        if (right_done() && rq.empty()) lq.clear(), lts.clear();
         if (left_done() && right_done()) break;
         if (progressed) continue;
         core::idle(chain, std::exchange(dirty, false), rc,
@@ -52,6 +62,8 @@ struct ZipSource : TwoGates<A, B> {
       }
       lq.clear();
       rq.clear();
+      lts.clear();
+      rts.clear();
       if (lrounds == 0 && rrounds == 0) break;  // both sides terminated
       lrounds -= lrounds > 0;
       rrounds -= rrounds > 0;
@@ -75,7 +87,7 @@ auto Stream<T, S, O>::zip(const Stream<U, S2, O2>& other) const {
   other.finish(core::EmitterFactory<U, core::ForwardRouter>{right, 0, {}});
   return Stream<std::pair<T, U>, ops::ZipSource<T, U>, core::Identity>(
       job_, ops::ZipSource<T, U>{{left, right}}, core::Identity{},
-      core::BlockOptions{Replication::one(), options_.batch_mode, {}});
+      merged_options(options_, other.options(), Replication::one()));
 }
 
 }  // namespace renoir
