@@ -6,8 +6,11 @@
 
 #include <renoir/api/output.hpp>
 #include <renoir/core/block.hpp>
+#include <renoir/core/message.hpp>
 
 namespace renoir {
+
+using core::Timestamp;
 
 template <class T, class Source, class Ops>
 class Stream;
@@ -66,6 +69,15 @@ class KeyedStream {
   /// and window (see windows/descriptions.hpp for the kinds of window, operators/window.hpp for
   /// what a window can compute).
   template <class Descr> auto window(Descr descr) const;
+  /// Pairs (key, (v, w)) of this stream's and `other`'s items with equal keys whose timestamps
+  /// satisfy w.ts in [v.ts - lower, v.ts + upper] (both streams timestamped); each pair once,
+  /// stamped with the later timestamp. Items are held until the watermarks rule out a partner.
+  template <class V2, class S2, class O2>
+  auto interval_join(const KeyedStream<K, V2, S2, O2>& other, Timestamp lower, Timestamp upper) const;
+  /// Pairs (key, (v, w)) of this stream's and `other`'s items with equal keys in the same window
+  /// of `descr` (any window kind; a pair once per window that holds both).
+  template <class V2, class S2, class O2, class Descr>
+  auto window_join(const KeyedStream<K, V2, S2, O2>& other, Descr descr) const;
 
   /// The pairs as a plain stream.
   Inner unkey() const { return inner_; }

@@ -351,6 +351,8 @@ class Stream {
 #include <renoir/api/operators/add_timestamps.hpp>
 #include <renoir/api/operators/reorder.hpp>
 #include <renoir/api/operators/window.hpp>
+#include <renoir/api/operators/interval_join.hpp>
+#include <renoir/api/operators/window_join.hpp>
 #include <renoir/api/operators/group_by.hpp>
 #include <renoir/api/operators/shuffle.hpp>
 #include <renoir/api/operators/split.hpp>

@@ -156,13 +156,12 @@ struct SessionWindows {
   /// Seals the items before `t` and closes the sessions whose gap ended by `t`.
   template <class Emit>
   void advance(Timestamp t, Emit&& emit) {
-    for (auto it = keys.begin(); it != keys.end();) {
-      PerKey& st = it->second;
-      seal(it->first, st, t, emit);
-      if (st.open && st.last + gap <= t) close(it->first, st, emit);
-      if (!st.open && st.pending.empty()) it = keys.erase(it);
-      else ++it;
-    }
+    boost::unordered::erase_if(keys, [&](auto& kv) {
+      PerKey& st = kv.second;
+      seal(kv.first, st, t, emit);
+      if (st.open && st.last + gap <= t) close(kv.first, st, emit);
+      return !st.open && st.pending.empty();
+    });
   }
   template <class Emit>
   void end(Emit&& emit) {
@@ -241,14 +240,11 @@ struct TransactionWindows {
   }
   template <class Emit>
   void advance(Timestamp t, Emit&& emit) {
-    for (auto it = keys.begin(); it != keys.end();) {
-      if (it->second.after && *it->second.after < t) {
-        emit(it->first, agg.out(std::move(it->second.slot.acc)), it->second.slot.latest);
-        it = keys.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    boost::unordered::erase_if(keys, [&](auto& kv) {
+      if (!kv.second.after || !(*kv.second.after < t)) return false;
+      emit(kv.first, agg.out(std::move(kv.second.slot.acc)), kv.second.slot.latest);
+      return true;
+    });
   }
   template <class Emit>
   void end(Emit&& emit) {
