@@ -14,6 +14,9 @@
 namespace renoir {
 using core::ReplicaInfo;
 using core::this_replica;
+/// The event time of the item being handled, inside operators of a timestamped stream (e.g. a
+/// window result: its window's end - 1).
+using core::current_timestamp;
 /// Thrown by execute_blocking() when a replica stayed blocked in user code (running, using no
 /// CPU) for the stall timeout: RENOIR_STALL_TIMEOUT_MS, or stall_timeout_ms in a cluster file
 /// (default 60 s, 0 disables). The stuck thread is abandoned: exit the process soon after.

@@ -447,8 +447,12 @@ struct LoopGates {
     auto* gate = input.job()->graph.template make_gate<T>();
     input.finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
     using Head = LoopHead<T, S, Policy>;
+    // Rounds replay items without their event time: streams in and after a loop are untimestamped
+    // (event-time operators there fail at build time instead of using stale timestamps).
+    auto options = input.options().next(replication);
+    options.timestamped = false;
     return Stream<T, Head, core::Identity>(input.job(), Head{gate, commands, std::move(policy), handle, std::move(init), rounds},
-                                           core::Identity{}, input.options().next(replication));
+                                           core::Identity{}, std::move(options));
   }
 
   /// The leader's stream: the final state of every epoch (once when not nested).
