@@ -55,6 +55,51 @@ std::uint64_t engine_chain(std::uint64_t n) {
   return r && r->size() == 1 ? r->front() : ~std::uint64_t{0};
 }
 
+// The same chain across an exchange (a shuffle at local(2)), without and with event time: the
+// cost of timestamps to a job is only in the timestamped one (a stamp per item in its batches).
+template <bool timestamped>
+std::uint64_t engine_exchange(std::uint64_t n) {
+  renoir::StreamContext ctx(renoir::RuntimeConfig::local(2));
+  auto src = ctx.stream_par_iter<std::uint64_t>(0, n).map(kMap1);
+  const auto rest = [](auto s) {
+    return s.shuffle()
+        .filter(kKeep)
+        .map(kMap2)
+        .fold_assoc(
+            std::uint64_t{0}, [](std::uint64_t& acc, std::uint64_t x) { acc += x; },
+            [](std::uint64_t& acc, std::uint64_t part) { acc += part; })
+        .collect_vec();
+  };
+  auto out = [&] {
+    if constexpr (timestamped) {
+      return rest(src.add_timestamps([](std::uint64_t x) { return static_cast<renoir::Timestamp>(x); },
+                                     renoir::BoundedOutOfOrder{0, 1024}));
+    } else {
+      return rest(src);
+    }
+  }();
+  ctx.execute_blocking();
+  auto r = out.get();
+  return r && r->size() == 1 ? r->front() : ~std::uint64_t{0};
+}
+
+template <bool timestamped>
+void BM_ChainExchange(benchmark::State& state) {
+  const std::uint64_t n = g_n / 5;
+  const std::uint64_t expected = plain_loop(n);
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::uint64_t sum = engine_exchange<timestamped>(n);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (sum != expected) {
+      state.SkipWithError("engine sum differs from the plain loop's");
+      return;
+    }
+  }
+  state.counters["ns/item"] = seconds * 1e9 / (static_cast<double>(n) * static_cast<double>(state.iterations()));
+}
+
 void BM_ChainLoop(benchmark::State& state) {
   std::uint64_t n = g_n;
   double seconds = 0;
@@ -94,6 +139,8 @@ void BM_ChainEngine(benchmark::State& state) {
 
 BENCHMARK(BM_ChainLoop)->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_ChainEngine)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ChainExchange<false>)->Name("BM_ChainExchange")->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ChainExchange<true>)->Name("BM_ChainExchangeTimestamped")->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
@@ -129,5 +176,10 @@ int main(int argc, char** argv) {
     if (engine_ns > 0)
       std::printf("chain target engine_ns_per_item=%.3f target=2 %s\n", engine_ns, engine_ns <= 2 ? "met" : "missed");
   }
+  const double plain_x = reporter.median("BM_ChainExchange", "", "ns/item");
+  const double stamped_x = reporter.median("BM_ChainExchangeTimestamped", "", "ns/item");
+  if (plain_x > 0 && stamped_x > 0)
+    std::printf("chain exchange ns_per_item=%.3f timestamped_ns_per_item=%.3f ratio=%.3f\n", plain_x, stamped_x,
+                stamped_x / plain_x);
   return 0;
 }

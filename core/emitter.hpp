@@ -50,11 +50,23 @@ class Emitter {
   }
 
   void flush() {
-    for (std::size_t d = 0; d < buffers_.size(); ++d)
-      if (!buffers_[d].empty()) send_batch(d);
+    for (std::size_t d = 0; d < buffers_.size(); ++d) {
+      if (!buffers_[d].empty()) {
+        send_batch(d);
+      } else if (!wm_sent_.empty() && wm_sent_[d] < wm_) {
+        wm_sent_[d] = wm_;
+        send(d, Message<T>{MessageKind::watermark, wm_, {}, {}});
+      }
+    }
     last_flush_ = std::chrono::steady_clock::now();
   }
-  void watermark(Timestamp t) { control(MessageKind::watermark, t); }
+  /// A watermark rides on the next batch to each destination (or goes at the next flush): later
+  /// than it could, which is always safe, and without cutting every batch short.
+  void watermark(Timestamp t) {
+    if (wm_sent_.empty()) wm_sent_.assign(buffers_.size(), no_batch_watermark);
+    wm_ = t;
+    if (batch_ <= 1) flush();
+  }
   void restart() { control(MessageKind::flush_and_restart, 0); }
   void end() { control(MessageKind::terminate, 0); }
 
@@ -72,7 +84,8 @@ class Emitter {
   }
 
   void send_batch(std::size_t d) {
-    Message<T> m{MessageKind::batch, 0, std::move(buffers_[d]), {}};
+    Message<T> m{MessageKind::batch, no_batch_watermark, std::move(buffers_[d]), {}};
+    if (!wm_sent_.empty() && wm_sent_[d] < wm_) m.timestamp = wm_sent_[d] = wm_;
     buffers_[d] = std::vector<T>();  // not `= {}`: that picks operator=(initializer_list), a copy
     buffers_[d].reserve(batch_);  // one allocation per batch, never per item
     if (stamped_) {
@@ -111,6 +124,8 @@ class Emitter {
   std::vector<std::vector<T>> buffers_;
   bool stamped_;                                  // the block is timestamped: ship event times
   std::vector<std::vector<Timestamp>> stamps_;  // parallel to buffers_ when stamped_
+  Timestamp wm_ = no_batch_watermark;            // the last watermark received
+  std::vector<Timestamp> wm_sent_;               // per destination, once a watermark came
   const std::atomic<std::uint64_t>* ticks_ = nullptr;  // null unless the batch mode is timed
   std::uint64_t seen_tick_ = 0;
   std::chrono::steady_clock::time_point last_flush_;

@@ -67,6 +67,10 @@ class Receiver {
             for (T& item : m->items) chain.push(std::move(item));
           }
           dirty_ = true;
+          if (m->timestamp != no_batch_watermark) {  // a watermark after the batch
+            watermarks_[i] = m->timestamp;
+            advance_watermark(chain);
+          }
           break;
         case MessageKind::watermark:
           watermarks_[i] = m->timestamp;

@@ -1,7 +1,11 @@
 // add_timestamps / drop_timestamps: give a stream event time and watermarks, or take them away.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -13,15 +17,28 @@ namespace renoir {
 namespace ops {
 /// Stamps each item with ts(item) and, after it, passes on wm(item, ts) when that is a watermark
 /// larger than the last one (watermarks only grow). Both callables are per-replica copies.
+///
+/// An item behind this replica's last watermark is late: counted and dropped here, where that
+/// is decided by this replica's own order, whatever the timing. Downstream no item can then be
+/// late: a receiver's watermark is the minimum over its senders of watermarks each sent before
+/// its later items, and the operators that emit items of their own stamp them at or after the
+/// watermark they have seen. (Watermarks may travel later than the items that followed them,
+/// riding on the next batch, which never makes an item late.)
 template <class TsFn, class WmFn, class Next>
 struct AddTimestamps : core::Forward<Next> {
   TsFn ts;
   WmFn wm;
+  std::shared_ptr<std::atomic<std::uint64_t>> late_total;
   core::Timestamp last = core::no_watermark;
+  std::uint64_t late = 0;
 
   template <class X>
   void push(X&& x) {
     const core::Timestamp t = std::invoke(ts, std::as_const(x));
+    if (t < last) {
+      ++late;
+      return;
+    }
     std::optional<core::Timestamp> w = std::invoke(wm, std::as_const(x), t);
     core::set_current_timestamp(t);
     this->next.push(std::forward<X>(x));
@@ -32,6 +49,14 @@ struct AddTimestamps : core::Forward<Next> {
   }
   /// Upstream watermarks mean nothing for the new timestamps.
   void watermark(core::Timestamp) {}
+  void end() {
+    if (late > 0) {
+      late_total->fetch_add(late, std::memory_order_relaxed);
+      std::fprintf(stderr, "renoir: add_timestamps dropped %llu late items (timestamp behind the replica's watermark)\n",
+                   static_cast<unsigned long long>(late));
+    }
+    this->next.end();
+  }
 };
 
 /// Drops watermarks (the stream's items no longer carry event time).
@@ -68,8 +93,8 @@ auto Stream<T, S, O>::add_timestamps(TsFn ts, WmFn wm) const {
                 "renoir: add_timestamps expects ts(const T&) -> renoir::Timestamp");
   static_assert(std::is_convertible_v<std::invoke_result_t<WmFn&, const T&, Timestamp>, std::optional<Timestamp>>,
                 "renoir: add_timestamps expects watermark(const T&, Timestamp) -> std::optional<renoir::Timestamp>");
-  auto s = this->template then<T>([ts, wm](auto next) {
-    return ops::AddTimestamps<TsFn, WmFn, decltype(next)>{{std::move(next)}, ts, wm};
+  auto s = this->template then<T>([ts, wm, late = job_->late_items](auto next) {
+    return ops::AddTimestamps<TsFn, WmFn, decltype(next)>{{std::move(next)}, ts, wm, late};
   });
   return s.with_timestamps(true);
 }

@@ -33,8 +33,9 @@ struct CountWindow {
 /// 0, as Flink; Renoir starts at the first item), on a timestamped stream (add_timestamps). An
 /// item is in every window that contains its timestamp; a window closes when the watermark
 /// reaches its end (or at end of stream) and emits its result stamped with end - 1, so that a
-/// window of the same alignment downstream puts it in the same window. Items behind the
-/// watermark are late: counted (StreamContext::late_items) and dropped.
+/// window of the same alignment downstream puts it in the same window. Items behind their
+/// source replica's watermark are late: add_timestamps counts (StreamContext::late_items) and
+/// drops them, so a window never sees one.
 struct EventTimeWindow {
   Timestamp size;
   Timestamp slide;
