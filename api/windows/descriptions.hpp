@@ -91,7 +91,10 @@ struct TransactionOp {
 };
 
 /// One window per key at a time, opened by its first item and closed by `logic(const V&) ->
-/// TransactionOp`, called on every item (Renoir's TransactionWindow). At end of stream, windows
+/// TransactionOp`, called on every item (Renoir's TransactionWindow).
+/// commit_after(t) fires at the first watermark past t that reaches the window; watermarks ride
+/// on the next batch, so items that followed the watermark at the source may join the window
+/// first (use BatchMode::single() upstream for the exact source order). At end of stream, windows
 /// with a pending commit_after are emitted; windows never committed are dropped, as Renoir does
 /// (an open transaction is not a result).
 template <class F>

@@ -191,6 +191,7 @@ struct SessionWindows {
     if (!st.open) {
       st.open = true;
       st.acc = agg.init();
+      st.last = t;
     }
     agg.add(st.acc, v, t);
     st.last = std::max(st.last, t);

@@ -1,0 +1,252 @@
+// Nexmark q0..q8 as renoir jobs over the generator's events (rows as in rows.hpp).
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <renoir/renoir.hpp>
+
+#include "event.hpp"
+#include "generator.hpp"
+#include "rows.hpp"
+
+namespace nexmark::jobs {
+
+// Every query takes the stream of timestamped events (generated_events, or the latency
+// benchmark's paced source) and returns the stream of its rows.
+
+/// The events [0, n) of the generator, strided over the replicas (replica r of k generates
+/// events r, r + k, ...), so every replica's event time advances together; each replica's
+/// watermark follows its own events (in timestamp order) every 256 events.
+inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::uint64_t seed) {
+  struct Range {
+    std::uint64_t seed, first, step, n;
+    struct iterator {
+      const Range* r;
+      std::uint64_t i;
+      Event operator*() const { return event_at(r->seed, i); }
+      iterator& operator++() {
+        i += r->step;
+        return *this;
+      }
+      bool operator!=(const iterator& o) const { return i < o.i; }
+    };
+    iterator begin() const { return {this, first}; }
+    iterator end() const { return {this, n}; }
+  };
+  return ctx
+      .stream_par_iter([=](std::size_t index, std::size_t replicas) {
+        return Range{seed, index, replicas, n};
+      })
+      .add_timestamps([](const Event& e) { return renoir::Timestamp(e.timestamp()); }, renoir::BoundedOutOfOrder{0, 256});
+}
+
+inline auto bids_of(auto s) {
+  return s.filter_map([](Event e) -> std::optional<Bid> {
+    if (e.kind == Event::Kind::bid) return std::move(e.bid);
+    return std::nullopt;
+  });
+}
+inline auto persons_of(auto s) {
+  return s.filter_map([](Event e) -> std::optional<Person> {
+    if (e.kind == Event::Kind::person) return std::move(e.person);
+    return std::nullopt;
+  });
+}
+inline auto auctions_of(auto s) {
+  return s.filter_map([](Event e) -> std::optional<Auction> {
+    if (e.kind == Event::Kind::auction) return std::move(e.auction);
+    return std::nullopt;
+  });
+}
+
+inline auto q0(auto events) {
+  return bids_of(events).map([](const Bid& b) { return Q0Row{b.auction, b.bidder, b.price, b.date_time}; });
+}
+inline auto q1(auto events) {
+  return bids_of(events).map([](const Bid& b) {
+    return Q1Row{b.auction, b.bidder, b.price * 908 / 1000, b.date_time};
+  });
+}
+inline auto q2(auto events) {
+  return bids_of(events)
+      .filter([](const Bid& b) { return b.auction % 123 == 0; })
+      .map([](const Bid& b) { return Q2Row{b.auction, b.price}; });
+}
+
+/// q3: sellers in OR, ID or CA joined with their auctions of category 10 (every match).
+inline auto q3(auto events) {
+  auto parts = events.split(2);
+  auto persons = persons_of(parts[0]).filter([](const Person& p) {
+    return p.state == "OR" || p.state == "ID" || p.state == "CA";
+  });
+  auto auctions = auctions_of(parts[1]).filter([](const Auction& a) { return a.category == 10; });
+  return persons
+      .join(auctions, [](const Person& p) { return p.id; }, [](const Auction& a) { return a.seller; })
+      .unkey()
+      .map([](const std::pair<std::int64_t, std::pair<Person, Auction>>& m) {
+        const auto& [p, a] = m.second;
+        return Q3Row{p.name, p.city, p.state, a.id};
+      });
+}
+
+/// An auction closed with its winning price: the maximum of its bids within [date_time, expires).
+struct Winner {
+  std::int64_t auction, seller, category;
+  renoir::Timestamp expires;
+  std::int64_t price;
+};
+
+/// The winners of q4 and q6: auctions and bids meet by auction id in a transaction window that
+/// an auction commits once the watermark passes its expiry (so every bid in time is in).
+inline auto winners(auto events) {
+  using Either = std::pair<std::optional<Auction>, std::optional<Bid>>;
+  struct Acc {
+    std::optional<Auction> auction;
+    std::vector<std::pair<renoir::Timestamp, std::int64_t>> early;  // bids before their auction arrived
+    std::int64_t best = -1;
+    void bid(renoir::Timestamp t, std::int64_t price) {
+      if (t >= auction->date_time && t < auction->expires) best = std::max(best, price);
+    }
+  };
+  auto parts = events.split(2);
+  auto auctions = auctions_of(parts[0])
+                      .map([](Auction a) { return Either(std::move(a), std::nullopt); })
+                      .group_by([](const Either& e) { return e.first->id; });
+  auto bids = bids_of(parts[1])
+                  .map([](Bid b) { return Either(std::nullopt, std::move(b)); })
+                  .group_by([](const Either& e) { return e.second->auction; });
+  return auctions.merge(bids)
+      .window(renoir::TransactionWindow([](const Either& e) {
+        return e.first ? renoir::TransactionOp::commit_after(e.first->expires - 1) : renoir::TransactionOp::proceed();
+      }))
+      .fold(Acc{},
+            [](Acc& acc, const Either& e) {
+              if (e.first) {
+                acc.auction = e.first;
+                for (auto [t, p] : acc.early) acc.bid(t, p);
+                acc.early.clear();
+              } else if (acc.auction) {
+                acc.bid(e.second->date_time, e.second->price);
+              } else {
+                acc.early.emplace_back(e.second->date_time, e.second->price);
+              }
+            })
+      .unkey()
+      .filter_map([](const std::pair<std::int64_t, Acc>& kv) -> std::optional<Winner> {
+        const Acc& acc = kv.second;
+        if (!acc.auction || acc.best < 0) return std::nullopt;
+        return Winner{acc.auction->id, acc.auction->seller, acc.auction->category, acc.auction->expires, acc.best};
+      });
+}
+
+inline auto q4(auto events) {
+  return winners(events)
+      .group_by_fold([](const Winner& w) { return w.category; }, std::pair<std::int64_t, std::int64_t>{0, 0},
+                     [](auto& acc, const Winner& w) { ++acc.first, acc.second += w.price; },
+                     [](auto& acc, const auto& part) { acc.first += part.first, acc.second += part.second; })
+      .unkey()
+      .map([](const auto& kv) { return Q4Row{kv.first, kv.second.first, kv.second.second}; });
+}
+
+/// q5: per sliding window, the auctions with the most bids.
+inline auto q5(auto events) {
+  using Best = std::pair<std::size_t, std::vector<std::int64_t>>;  // (count, auctions with it)
+  return bids_of(events)
+      .group_by([](const Bid& b) { return b.auction; })
+      .window(renoir::EventTimeWindow::sliding(10'000, 2'000))
+      .count()
+      .unkey()
+      // Each count is stamped with its window's end - 1: a tumbling window of the slide holds
+      // exactly one sliding window's counts.
+      .window_all(renoir::EventTimeWindow::tumbling(2'000))
+      .fold(Best{0, {}},
+            [](Best& best, const std::pair<std::int64_t, std::size_t>& c) {
+              if (c.second > best.first) best = {c.second, {}};
+              if (c.second == best.first) best.second.push_back(c.first);
+            })
+      .flat_map([](const Best& best) {
+        const renoir::Timestamp end = renoir::current_timestamp() + 1;
+        std::vector<Q5Row> rows;
+        for (std::int64_t a : best.second) rows.push_back(Q5Row{end, a, static_cast<std::int64_t>(best.first)});
+        return rows;
+      });
+}
+
+/// q6: per seller, the average winning price of their last 10 closed auctions.
+inline auto q6(auto events) {
+  using Last = std::vector<Winner>;  // the <= 10 with the largest (expires, auction)
+  const auto later = [](const Winner& a, const Winner& b) {
+    return std::pair(a.expires, a.auction) > std::pair(b.expires, b.auction);
+  };
+  const auto keep10 = [later](Last& last) {
+    std::sort(last.begin(), last.end(), later);
+    if (last.size() > 10) last.resize(10);
+  };
+  return winners(events)
+      .group_by_fold([](const Winner& w) { return w.seller; }, Last{},
+                     [keep10](Last& last, const Winner& w) {
+                       last.push_back(w);
+                       if (last.size() > 20) keep10(last);
+                     },
+                     [keep10](Last& last, const Last& part) {
+                       last.insert(last.end(), part.begin(), part.end());
+                       keep10(last);
+                     })
+      .unkey()
+      .map([keep10](std::pair<std::int64_t, Last> kv) {
+        keep10(kv.second);
+        std::int64_t sum = 0;
+        for (const Winner& w : kv.second) sum += w.price;
+        return Q6Row{kv.first, static_cast<std::int64_t>(kv.second.size()), sum};
+      });
+}
+
+/// q7: per tumbling window of 10 s, the bids with the highest price (per auction first, then
+/// across auctions in one replica).
+inline auto q7(auto events) {
+  using Top = std::vector<Bid>;  // the bids tied at the maximum
+  const auto add = [](Top& top, const Bid& b) {
+    if (!top.empty() && b.price < top.front().price) return;
+    if (!top.empty() && b.price > top.front().price) top.clear();
+    top.push_back(b);
+  };
+  return bids_of(events)
+      .group_by([](const Bid& b) { return b.auction; })
+      .window(renoir::EventTimeWindow::tumbling(10'000))
+      .fold(Top{}, add)
+      .drop_key()
+      .window_all(renoir::EventTimeWindow::tumbling(10'000))
+      .fold(Top{},
+            [add](Top& top, const Top& part) {
+              for (const Bid& b : part) add(top, b);
+            })
+      .flat_map([](const Top& top) {
+        const renoir::Timestamp end = renoir::current_timestamp() + 1;
+        std::vector<Q7Row> rows;
+        for (const Bid& b : top) rows.push_back(Q7Row{end, b.auction, b.bidder, b.price, b.date_time});
+        return rows;
+      });
+}
+
+/// q8: persons who opened an auction in the same tumbling window of 10 s as they joined.
+inline auto q8(auto events) {
+  auto parts = events.split(2);
+  auto persons = persons_of(parts[0]).group_by([](const Person& p) { return p.id; });
+  auto auctions = auctions_of(parts[1]).group_by([](const Auction& a) { return a.seller; });
+  return persons.window_join(auctions, renoir::EventTimeWindow::tumbling(10'000))
+      .unkey()
+      .map([](const std::pair<std::int64_t, std::pair<Person, Auction>>& m) {
+        return std::tuple(renoir::current_timestamp() + 1, m.first, m.second.first.name);
+      })
+      .unique_assoc()
+      .map([](const std::tuple<renoir::Timestamp, std::int64_t, std::string>& r) {
+        return Q8Row{std::get<0>(r), std::get<1>(r), std::get<2>(r)};
+      });
+}
+
+}  // namespace nexmark::jobs
