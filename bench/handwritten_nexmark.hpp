@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <queue>
 #include <stdexcept>
 #include <string>
@@ -14,7 +15,6 @@
 #include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
-#include <boost/unordered/unordered_flat_set.hpp>
 
 #include "nexmark/event.hpp"
 #include "nexmark/generator.hpp"
@@ -55,13 +55,6 @@ void for_each_event(std::uint64_t n, std::uint64_t seed, F&& f) {
   }
 }
 
-template <class Row>
-void per_bid(std::uint64_t n, std::uint64_t seed, Sink& out, Row (*row)(const Bid&), bool (*keep)(const Bid&)) {
-  for_each_event(n, seed, [&](const Event& e) {
-    if (e.kind == Event::Kind::bid && keep(e.bid)) out(row(e.bid));
-  });
-}
-
 inline void q0(std::uint64_t n, std::uint64_t seed, Sink& out) {
   for_each_event(n, seed, [&](const Event& e) {
     if (e.kind != Event::Kind::bid) return;
@@ -84,42 +77,23 @@ inline void q2(std::uint64_t n, std::uint64_t seed, Sink& out) {
   });
 }
 
-/// q3: an incremental hash join, the persons of OR/ID/CA by id against the auctions of
-/// category 10 by seller. A seller always precedes their auctions in this stream, but an
-/// auction whose seller is not seen yet is kept until the person comes (never in practice).
+/// q3: an incremental hash join of the persons of OR/ID/CA (by id) with the auctions of
+/// category 10 (by seller). A seller's person event always comes before their auctions (the
+/// generator's contract, checked by its test), so only the persons side is kept.
 inline void q3(std::uint64_t n, std::uint64_t seed, Sink& out) {
   struct Seller {
     std::string name, city, state;
   };
   boost::unordered_flat_map<std::int64_t, Seller> sellers;
-  boost::unordered_flat_map<std::int64_t, std::vector<std::int64_t>> waiting;  // seller -> auctions
-  std::vector<std::int64_t> unqualified_seen;  // no use: persons of other states are not kept
-  boost::unordered_flat_set<std::int64_t> persons_seen;  // only if an auction ever waits
   for_each_event(n, seed, [&](const Event& e) {
     if (e.kind == Event::Kind::person) {
       const Person& p = e.person;
-      const bool local = p.state == "OR" || p.state == "ID" || p.state == "CA";
-      if (!waiting.empty()) {
-        persons_seen.insert(p.id);
-        if (auto w = waiting.find(p.id); w != waiting.end()) {
-          if (local)
-            for (std::int64_t a : w->second) out(Q3Row{p.name, p.city, p.state, a});
-          waiting.erase(w);
-        }
-      }
-      if (local) sellers.emplace(p.id, Seller{p.name, p.city, p.state});
-    } else if (e.kind == Event::Kind::auction) {
-      const Auction& a = e.auction;
-      if (a.category != 10) return;
-      if (auto s = sellers.find(a.seller); s != sellers.end()) {
-        out(Q3Row{s->second.name, s->second.city, s->second.state, a.id});
-      } else if (a.seller >= first_person_id + persons_before(static_cast<std::uint64_t>(a.date_time)) &&
-                 !persons_seen.contains(a.seller)) {
-        waiting[a.seller].push_back(a.id);  // the seller is still to come
-      }
+      if (p.state == "OR" || p.state == "ID" || p.state == "CA") sellers.emplace(p.id, Seller{p.name, p.city, p.state});
+    } else if (e.kind == Event::Kind::auction && e.auction.category == 10) {
+      if (auto s = sellers.find(e.auction.seller); s != sellers.end())
+        out(Q3Row{s->second.name, s->second.city, s->second.state, e.auction.id});
     }
   });
-  (void)unqualified_seen;
 }
 
 /// The open auctions of q4 / q6 and their best bid so far; auctions close in (expires, id)
@@ -288,8 +262,10 @@ inline void q7(std::uint64_t n, std::uint64_t seed, Sink& out) {
   emit();
 }
 
-/// q8: per tumbling window, the persons who joined in it (by id) and the sellers whose auctions
-/// came before their person in it (never in this stream); cleared when event time leaves it.
+/// q8: per tumbling window, the persons who joined in it (by id), each with whether a row was
+/// emitted; an auction whose seller is among them makes the row. A person's event comes
+/// before their auctions (the generator's contract), so the auctions are not kept. Cleared
+/// when event time leaves the window.
 inline void q8(std::uint64_t n, std::uint64_t seed, Sink& out) {
   constexpr std::int64_t size = 10'000;
   struct Joined {
@@ -297,32 +273,19 @@ inline void q8(std::uint64_t n, std::uint64_t seed, Sink& out) {
     bool sold = false;
   };
   boost::unordered_flat_map<std::int64_t, Joined> persons;
-  boost::unordered_flat_set<std::int64_t> early_sellers;
   std::int64_t window = 0;
   for_each_event(n, seed, [&](const Event& e) {
     if (e.kind == Event::Kind::bid) return;
     const std::int64_t w = floor_div(e.timestamp(), size);
     if (w != window) {
       persons.clear();
-      early_sellers.clear();
       window = w;
     }
-    const Timestamp end = (w + 1) * size;
     if (e.kind == Event::Kind::person) {
-      const Person& p = e.person;
-      const bool sold = !early_sellers.empty() && early_sellers.erase(p.id) > 0;
-      persons.insert_or_assign(p.id, Joined{p.name, sold});
-      if (sold) out(Q8Row{end, p.id, p.name});
-    } else {
-      const std::int64_t seller = e.auction.seller;
-      auto it = persons.find(seller);
-      if (it == persons.end()) {
-        if (seller >= first_person_id + persons_before(static_cast<std::uint64_t>(e.auction.date_time)))
-          early_sellers.insert(seller);  // the person may still join in this window
-      } else if (!it->second.sold) {
-        it->second.sold = true;
-        out(Q8Row{end, seller, it->second.name});
-      }
+      persons.insert_or_assign(e.person.id, Joined{e.person.name});
+    } else if (auto it = persons.find(e.auction.seller); it != persons.end() && !it->second.sold) {
+      it->second.sold = true;
+      out(Q8Row{(w + 1) * size, it->first, it->second.name});
     }
   });
 }
