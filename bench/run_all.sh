@@ -32,10 +32,11 @@ gbench_flags=(--benchmark_repetitions="$repetitions" --benchmark_report_aggregat
 if ((repetitions > 1)); then gbench_flags+=(--benchmark_enable_random_interleaving=true); fi
 
 for exe in bench/ring_bench bench/chain_bench bench/wordcount_bench bench/iterative_bench tools/gen_corpus \
-  tools/gen_points tools/gen_graph; do
+  tools/gen_points tools/gen_graph examples/nexmark tools/nexmark_reference bench/nexmark_latency \
+  bench/windowed_wordcount_handwritten examples/wordcount_windowed; do
   if [[ ! -x "$build/$exe" ]]; then
     echo "run_all.sh: $build/$exe is missing; build it first:" >&2
-    echo "  ninja -C $build ring_bench chain_bench wordcount_bench iterative_bench gen_corpus gen_points gen_graph" >&2
+    echo "  ninja -C $build ring_bench chain_bench wordcount_bench iterative_bench gen_corpus gen_points gen_graph nexmark nexmark_reference nexmark_latency windowed_wordcount_handwritten wordcount_windowed" >&2
     exit 2
   fi
 done
@@ -89,12 +90,19 @@ echo "== iterative_bench ($data, ${ITERATIVE_REPEAT:-3} runs each)"
 "$build/bench/iterative_bench" "$data" --repeat "${ITERATIVE_REPEAT:-3}" 2>&1 | tee "$out/iterative.txt" || status=1
 
 echo
+echo "== streaming: nexmark_bench.sh, nexmark_latency, windowed_wordcount_bench.sh"
+EVENTS="${NEXMARK_EVENTS:-10000000}" REPEAT="${NEXMARK_REPEAT:-3}" bash "$here/nexmark_bench.sh" "$build" 2>&1 | tee "$out/nexmark.txt" || status=1
+"$build/bench/nexmark_latency" --local 2 --rate 1000000 --seconds 10 2>&1 | tee "$out/latency.txt" || status=1
+bash "$here/windowed_wordcount_bench.sh" "$build" 2>&1 | tee "$out/windowed.txt" || status=1
+
+echo
 echo "================ summary ($((SECONDS - start)) s) ================"
 # Other work on the machine skews the figures (ratios less so): the load shows how quiet it was.
 echo "machine cores=$(nproc) loadavg_before=\"$load_before\" loadavg_after=\"$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')\""
 grep -h -E '^(ring|chain) ' "$out/ring.txt" "$out/chain.txt" || true
 grep -h -E '^wordcount (engine_median_s|check=FAILED)' "$out/wordcount.txt" || true
 grep -h -E '^(kmeans|pagerank|connected|triangles|transitive|loop)' "$out/iterative.txt" || true
+grep -h -E '^(q[0-9]|nexmark_latency|windowed_wordcount)' "$out/nexmark.txt" "$out/latency.txt" "$out/windowed.txt" || true
 # Non-zero status if the word counts disagreed (or a benchmark failed).
 if grep -q -E ' NO( |$)' "$out/iterative.txt"; then status=1; fi
 if grep -q -E 'check=FAILED|ERROR OCCURRED' "$out/wordcount.txt" "$out/ring.txt" "$out/chain.txt"; then status=1; fi
