@@ -76,15 +76,15 @@ int main(int argc, char** argv) {
     renoir::StreamContext ctx(config);
     using namespace nexmark::jobs;
     switch (query) {
-      case 0: return finish(ctx, q0(generated_events(ctx, events, seed)), query, rows);
-      case 1: return finish(ctx, q1(generated_events(ctx, events, seed)), query, rows);
-      case 2: return finish(ctx, q2(generated_events(ctx, events, seed)), query, rows);
-      case 3: return finish(ctx, q3(generated_events(ctx, events, seed)), query, rows);
-      case 4: return finish(ctx, q4(generated_events(ctx, events, seed)), query, rows);
-      case 5: return finish(ctx, q5(generated_events(ctx, events, seed)), query, rows);
-      case 6: return finish(ctx, q6(generated_events(ctx, events, seed)), query, rows);
-      case 7: return finish(ctx, q7(generated_events(ctx, events, seed)), query, rows);
-      default: return finish(ctx, q8(generated_events(ctx, events, seed)), query, rows);
+      case 0: return finish(ctx, q0(generated_events(ctx, events, seed, bids)), query, rows);
+      case 1: return finish(ctx, q1(generated_events(ctx, events, seed, bids)), query, rows);
+      case 2: return finish(ctx, q2(generated_events(ctx, events, seed, bids)), query, rows);
+      case 3: return finish(ctx, q3(generated_events(ctx, events, seed, persons | auctions)), query, rows);
+      case 4: return finish(ctx, q4(generated_events(ctx, events, seed, auctions | bids)), query, rows);
+      case 5: return finish(ctx, q5(generated_events(ctx, events, seed, bids)), query, rows);
+      case 6: return finish(ctx, q6(generated_events(ctx, events, seed, auctions | bids)), query, rows);
+      case 7: return finish(ctx, q7(generated_events(ctx, events, seed, bids)), query, rows);
+      default: return finish(ctx, q8(generated_events(ctx, events, seed, persons | auctions)), query, rows);
     }
   } catch (const std::exception& e) {
     std::cerr << args[0] << ": error: " << e.what() << '\n';

@@ -19,28 +19,41 @@ namespace nexmark::jobs {
 // Every query takes the stream of timestamped events (generated_events, or the latency
 // benchmark's paced source) and returns the stream of its rows.
 
-/// The events [0, n) of the generator, strided over the replicas (replica r of k generates
-/// events r, r + k, ...), so every replica's event time advances together; each replica's
-/// watermark follows its own events (in timestamp order) every 256 events.
-inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::uint64_t seed) {
+/// Which kinds of event a query reads (a bit per Event::Kind): the source generates only those.
+inline constexpr unsigned persons = 1u << unsigned(Event::Kind::person);
+inline constexpr unsigned auctions = 1u << unsigned(Event::Kind::auction);
+inline constexpr unsigned bids = 1u << unsigned(Event::Kind::bid);
+
+/// The events [0, n) of the generator of the `kinds` asked for, strided over the replicas
+/// (replica r of k takes events r, r + k, ...), so every replica's event time advances
+/// together; each replica's watermark follows its own events (in timestamp order) every 256.
+inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::uint64_t seed,
+                             unsigned kinds = persons | auctions | bids) {
   struct Range {
     std::uint64_t seed, first, step, n;
+    unsigned kinds;
+    bool wanted(std::uint64_t i) const { return (kinds >> unsigned(kind_at(i))) & 1u; }
     struct iterator {
       const Range* r;
       std::uint64_t i;
       Event operator*() const { return event_at(r->seed, i); }
       iterator& operator++() {
-        i += r->step;
+        do i += r->step;
+        while (i < r->n && !r->wanted(i));
         return *this;
       }
       bool operator!=(const iterator& o) const { return i < o.i; }
     };
-    iterator begin() const { return {this, first}; }
+    iterator begin() const {
+      iterator it{this, first};
+      if (it.i < n && !wanted(it.i)) ++it;
+      return it;
+    }
     iterator end() const { return {this, n}; }
   };
   return ctx
       .stream_par_iter([=](std::size_t index, std::size_t replicas) {
-        return Range{seed, index, replicas, n};
+        return Range{seed, index, replicas, n, kinds};
       })
       .add_timestamps([](const Event& e) { return renoir::Timestamp(e.timestamp()); }, renoir::BoundedOutOfOrder{0, 256});
 }
