@@ -28,6 +28,16 @@ constexpr auto kMap1 = [](std::uint64_t x) { return x * 3 + 1; };
 constexpr auto kKeep = [](std::uint64_t x) { return x % 7 != 0; };
 constexpr auto kMap2 = [](std::uint64_t x) { return x ^ (x >> 3); };
 
+/// The sum of a stream of integers, folded per replica then combined.
+template <class S>
+auto sum_of(S s) {
+  return s
+      .fold_assoc(
+          std::uint64_t{0}, [](std::uint64_t& acc, std::uint64_t x) { acc += x; },
+          [](std::uint64_t& acc, std::uint64_t part) { acc += part; })
+      .collect_vec();
+}
+
 std::uint64_t g_loop_sum = 0;
 bool g_loop_sum_known = false;
 
@@ -42,14 +52,7 @@ __attribute__((noinline)) std::uint64_t plain_loop(std::uint64_t n) {
 
 std::uint64_t engine_chain(std::uint64_t n) {
   renoir::StreamContext ctx(renoir::RuntimeConfig::local(1));
-  auto out = ctx.stream_par_iter<std::uint64_t>(0, n)
-                 .map(kMap1)
-                 .filter(kKeep)
-                 .map(kMap2)
-                 .fold_assoc(
-                     std::uint64_t{0}, [](std::uint64_t& acc, std::uint64_t x) { acc += x; },
-                     [](std::uint64_t& acc, std::uint64_t part) { acc += part; })
-                 .collect_vec();
+  auto out = sum_of(ctx.stream_par_iter<std::uint64_t>(0, n).map(kMap1).filter(kKeep).map(kMap2));
   ctx.execute_blocking();
   auto r = out.get();
   return r && r->size() == 1 ? r->front() : ~std::uint64_t{0};
@@ -62,13 +65,7 @@ std::uint64_t engine_exchange(std::uint64_t n) {
   renoir::StreamContext ctx(renoir::RuntimeConfig::local(2));
   auto src = ctx.stream_par_iter<std::uint64_t>(0, n).map(kMap1);
   const auto rest = [](auto s) {
-    return s.shuffle()
-        .filter(kKeep)
-        .map(kMap2)
-        .fold_assoc(
-            std::uint64_t{0}, [](std::uint64_t& acc, std::uint64_t x) { acc += x; },
-            [](std::uint64_t& acc, std::uint64_t part) { acc += part; })
-        .collect_vec();
+    return sum_of(s.shuffle().filter(kKeep).map(kMap2));
   };
   auto out = [&] {
     if constexpr (timestamped) {

@@ -1,7 +1,11 @@
 // The event time of the item being pushed through a replica's chain, kept beside the chain.
 #pragma once
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include <renoir/core/message.hpp>
@@ -21,6 +25,22 @@ inline thread_local Timestamp item_timestamp = 0;
 inline Timestamp current_timestamp() noexcept { return detail::item_timestamp; }
 /// Sets the event time of the next item pushed on this thread.
 inline void set_current_timestamp(Timestamp t) noexcept { detail::item_timestamp = t; }
+
+/// The late items one replica of an operator dropped: counted per item, added to the job's total
+/// and reported once on stderr at the end (a count, never the items).
+struct LateItems {
+  std::shared_ptr<std::atomic<std::uint64_t>> total;
+  std::uint64_t count = 0;
+
+  /// Adds the count to the total and says who dropped them, if any; `what` names the operator.
+  void report(const char* what) {
+    if (count == 0) return;
+    total->fetch_add(count, std::memory_order_relaxed);
+    std::fprintf(stderr, "renoir: %s dropped %llu late items (event time behind the watermark)\n", what,
+                 static_cast<unsigned long long>(count));
+    count = 0;
+  }
+};
 
 /// The smallest watermark: nothing promised yet.
 inline constexpr Timestamp no_watermark = std::numeric_limits<Timestamp>::min();

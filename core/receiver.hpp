@@ -105,8 +105,7 @@ class Receiver {
  private:
   template <class Chain>
   static void push_stamped(Chain& chain, Message<T>& m) {
-    const std::size_t n = std::min(m.items.size(), m.stamps.size());  // equal unless decoded from garbage
-    for (std::size_t j = 0; j < n; ++j) {
+    for (std::size_t j = 0; j < m.items.size(); ++j) {  // as many stamps as items (decode checks it)
       set_current_timestamp(m.stamps[j]);
       if constexpr (std::is_same_v<T, bool>) {
         chain.push(bool{m.items[j]});

@@ -1,11 +1,7 @@
 // add_timestamps / drop_timestamps: give a stream event time and watermarks, or take them away.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
-#include <atomic>
-#include <cstdint>
-#include <cstdio>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <type_traits>
 #include <utility>
@@ -28,15 +24,14 @@ template <class TsFn, class WmFn, class Next>
 struct AddTimestamps : core::Forward<Next> {
   TsFn ts;
   WmFn wm;
-  std::shared_ptr<std::atomic<std::uint64_t>> late_total;
+  core::LateItems late;
   core::Timestamp last = core::no_watermark;
-  std::uint64_t late = 0;
 
   template <class X>
   void push(X&& x) {
     const core::Timestamp t = std::invoke(ts, std::as_const(x));
     if (t < last) {
-      ++late;
+      ++late.count;
       return;
     }
     std::optional<core::Timestamp> w = std::invoke(wm, std::as_const(x), t);
@@ -50,11 +45,7 @@ struct AddTimestamps : core::Forward<Next> {
   /// Upstream watermarks mean nothing for the new timestamps.
   void watermark(core::Timestamp) {}
   void end() {
-    if (late > 0) {
-      late_total->fetch_add(late, std::memory_order_relaxed);
-      std::fprintf(stderr, "renoir: add_timestamps dropped %llu late items (timestamp behind the replica's watermark)\n",
-                   static_cast<unsigned long long>(late));
-    }
+    late.report("add_timestamps");
     this->next.end();
   }
 };
@@ -94,7 +85,7 @@ auto Stream<T, S, O>::add_timestamps(TsFn ts, WmFn wm) const {
   static_assert(std::is_convertible_v<std::invoke_result_t<WmFn&, const T&, Timestamp>, std::optional<Timestamp>>,
                 "renoir: add_timestamps expects watermark(const T&, Timestamp) -> std::optional<renoir::Timestamp>");
   auto s = this->template then<T>([ts, wm, late = job_->late_items](auto next) {
-    return ops::AddTimestamps<TsFn, WmFn, decltype(next)>{{std::move(next)}, ts, wm, late};
+    return ops::AddTimestamps<TsFn, WmFn, decltype(next)>{{std::move(next)}, ts, wm, {late}};
   });
   return s.with_timestamps(true);
 }

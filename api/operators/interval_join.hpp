@@ -2,7 +2,6 @@
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <utility>
@@ -41,7 +40,7 @@ struct IntervalJoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     core::Timestamp lower, upper;
     KeyMap<K, Held> held{};
     core::Timestamp lwm = core::no_watermark, rwm = core::no_watermark;
-    std::uint64_t late = 0;
+    core::LateItems late;
     bool dirty = false;
 
     void emit(const K& k, const T& t, const U& u, core::Timestamp a, core::Timestamp b) {
@@ -52,7 +51,7 @@ struct IntervalJoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     void left_item(L&& x) {
       const core::Timestamp t = core::current_timestamp();
       if (t < lwm) {
-        ++late;
+        ++late.count;
         return;
       }
       Held& h = held[x.first];
@@ -63,7 +62,7 @@ struct IntervalJoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     void right_item(R&& x) {
       const core::Timestamp t = core::current_timestamp();
       if (t < rwm) {
-        ++late;
+        ++late.count;
         return;
       }
       Held& h = held[x.first];
@@ -101,7 +100,7 @@ struct IntervalJoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
     if (!rc.timestamped) throw std::logic_error("renoir: interval_join needs timestamped streams (add_timestamps)");
     core::Receiver<L> lin(left->inlets(*rc.deployment, rc.info.index));
     core::Receiver<R> rin(right->inlets(*rc.deployment, rc.info.index));
-    State<Chain> st{&chain, lower, upper};
+    State<Chain> st{&chain, lower, upper, {}, core::no_watermark, core::no_watermark, {late_total}};
     Side<Chain, true> ls{&st};
     Side<Chain, false> rs{&st};
     TwoWatermarks wm;
@@ -122,11 +121,7 @@ struct IntervalJoinSource : TwoGates<std::pair<K, T>, std::pair<K, U>> {
       core::idle(chain, std::exchange(st.dirty, false), rc,
                  [&] { return (!lin.finished() && lin.any_ready()) || (!rin.finished() && rin.any_ready()); });
     }
-    if (st.late > 0) {
-      late_total->fetch_add(st.late, std::memory_order_relaxed);
-      std::fprintf(stderr, "renoir: interval_join dropped %llu late items (event time behind the watermark)\n",
-                   static_cast<unsigned long long>(st.late));
-    }
+    st.late.report("interval_join");
     chain.end();
   }
 };

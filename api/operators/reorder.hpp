@@ -3,8 +3,6 @@
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <algorithm>
 #include <cstdint>
-#include <cstdio>
-#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -23,10 +21,10 @@ struct Reorder : core::Forward<Next> {
     std::uint64_t seq;
     T item;
   };
-  std::shared_ptr<std::atomic<std::uint64_t>> late_total;
+  core::LateItems late;
   std::vector<Held> heap{};
   core::Timestamp wm = core::no_watermark;
-  std::uint64_t seq = 0, late = 0;
+  std::uint64_t seq = 0;
 
   static bool after(const Held& a, const Held& b) { return a.ts != b.ts ? a.ts > b.ts : a.seq > b.seq; }
 
@@ -34,7 +32,7 @@ struct Reorder : core::Forward<Next> {
   void push(X&& x) {
     const core::Timestamp t = core::current_timestamp();
     if (t < wm) {
-      ++late;
+      ++late.count;
       return;
     }
     heap.push_back(Held{t, seq++, T(std::forward<X>(x))});
@@ -52,11 +50,7 @@ struct Reorder : core::Forward<Next> {
   }
   void end() {
     release(core::final_watermark);
-    if (late > 0) {
-      late_total->fetch_add(late, std::memory_order_relaxed);
-      std::fprintf(stderr, "renoir: reorder dropped %llu late items (event time behind the watermark)\n",
-                   static_cast<unsigned long long>(late));
-    }
+    late.report("reorder");
     this->next.end();
   }
 
@@ -78,7 +72,7 @@ auto Stream<T, S, O>::reorder() const {
   if (!options_.timestamped)
     throw std::logic_error("renoir: reorder() needs a timestamped stream: call add_timestamps upstream");
   return this->template then<T>([late = job_->late_items](auto next) {
-    return ops::Reorder<T, decltype(next)>{{std::move(next)}, late};
+    return ops::Reorder<T, decltype(next)>{{std::move(next)}, {late}};
   });
 }
 

@@ -2,7 +2,6 @@
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
 #include <cstdint>
-#include <cstdio>
 #include <memory>
 #include <stdexcept>
 #include <type_traits>
@@ -54,19 +53,18 @@ struct WindowOp : core::Forward<Next> {
   Manager m;
   Axis axis;
   bool timestamped;
-  std::shared_ptr<std::atomic<std::uint64_t>> late_total;
+  core::LateItems late;
   core::Timestamp wm = core::no_watermark;
-  std::uint64_t late = 0;
   Position seq = 0;
   std::uint64_t now = 0;
   bool timer = false;
 
   WindowOp(Next next, Manager manager, Axis a, bool ts, std::shared_ptr<std::atomic<std::uint64_t>> late_items)
       : core::Forward<Next>{std::move(next)}, m(std::move(manager)), axis(a), timestamped(ts),
-        late_total(std::move(late_items)) {}
+        late{std::move(late_items)} {}
   WindowOp(WindowOp&& o) noexcept(std::is_nothrow_move_constructible_v<Manager> && std::is_nothrow_move_constructible_v<Next>)
       : core::Forward<Next>{std::move(o.next)}, m(std::move(o.m)), axis(o.axis), timestamped(o.timestamped),
-        late_total(std::move(o.late_total)), wm(o.wm), late(o.late), seq(o.seq), now(o.now) {}  // never registered yet
+        late(std::move(o.late)), wm(o.wm), seq(o.seq), now(o.now) {}  // never registered yet
   WindowOp& operator=(WindowOp&&) = delete;
   ~WindowOp() {
     if (timer) core::remove_replica_timer(this);
@@ -96,12 +94,7 @@ struct WindowOp : core::Forward<Next> {
   }
   void end() {
     m.end(emitter());
-    if (late > 0) {
-      late_total->fetch_add(late, std::memory_order_relaxed);
-      const auto* r = core::this_replica();
-      std::fprintf(stderr, "renoir: a window dropped %llu late items (event time behind the watermark) on replica %zu of block %zu\n",
-                   static_cast<unsigned long long>(late), r ? r->index : 0, r ? r->block : 0);
-    }
+    late.report("a window");
     if (timer) core::remove_replica_timer(this), timer = false;
     this->next.end();
   }
@@ -113,7 +106,7 @@ struct WindowOp : core::Forward<Next> {
       case Axis::event: {
         const core::Timestamp t = core::current_timestamp();
         if (t < wm) {
-          ++late;
+          ++late.count;
           return;
         }
         m.push(k, v, t, t, emitter());

@@ -65,82 +65,21 @@ struct Event {
 
 namespace renoir::transport {
 
+// Field by field (the project's Fields): integers as raw bytes, strings with their length.
 template <>
-struct Serializer<nexmark::Person> {
-  static constexpr std::size_t min_size = 7 * 8;  // 2 integers, 5 string lengths
-  static void write(Writer& w, const nexmark::Person& p) {
-    w.pod(p.id);
-    transport::write(w, p.name);
-    transport::write(w, p.email_address);
-    transport::write(w, p.credit_card);
-    transport::write(w, p.city);
-    transport::write(w, p.state);
-    w.pod(p.date_time);
-  }
-  static nexmark::Person read(Reader& r) {
-    nexmark::Person p;
-    p.id = r.pod<std::int64_t>();
-    p.name = transport::read<std::string>(r);
-    p.email_address = transport::read<std::string>(r);
-    p.credit_card = transport::read<std::string>(r);
-    p.city = transport::read<std::string>(r);
-    p.state = transport::read<std::string>(r);
-    p.date_time = r.pod<std::int64_t>();
-    return p;
-  }
-};
-
+struct Serializer<nexmark::Person>
+    : Fields<&nexmark::Person::id, &nexmark::Person::name, &nexmark::Person::email_address,
+             &nexmark::Person::credit_card, &nexmark::Person::city, &nexmark::Person::state,
+             &nexmark::Person::date_time> {};
 template <>
-struct Serializer<nexmark::Auction> {
-  static constexpr std::size_t min_size = 9 * 8;  // 7 integers, 2 string lengths
-  static void write(Writer& w, const nexmark::Auction& a) {
-    w.pod(a.id);
-    transport::write(w, a.item_name);
-    transport::write(w, a.description);
-    w.pod(a.initial_bid);
-    w.pod(a.reserve);
-    w.pod(a.date_time);
-    w.pod(a.expires);
-    w.pod(a.seller);
-    w.pod(a.category);
-  }
-  static nexmark::Auction read(Reader& r) {
-    nexmark::Auction a;
-    a.id = r.pod<std::int64_t>();
-    a.item_name = transport::read<std::string>(r);
-    a.description = transport::read<std::string>(r);
-    a.initial_bid = r.pod<std::int64_t>();
-    a.reserve = r.pod<std::int64_t>();
-    a.date_time = r.pod<std::int64_t>();
-    a.expires = r.pod<std::int64_t>();
-    a.seller = r.pod<std::int64_t>();
-    a.category = r.pod<std::int64_t>();
-    return a;
-  }
-};
-
+struct Serializer<nexmark::Auction>
+    : Fields<&nexmark::Auction::id, &nexmark::Auction::item_name, &nexmark::Auction::description,
+             &nexmark::Auction::initial_bid, &nexmark::Auction::reserve, &nexmark::Auction::date_time,
+             &nexmark::Auction::expires, &nexmark::Auction::seller, &nexmark::Auction::category> {};
 template <>
-struct Serializer<nexmark::Bid> {
-  static constexpr std::size_t min_size = 6 * 8;  // 4 integers, 2 string lengths
-  static void write(Writer& w, const nexmark::Bid& b) {
-    w.pod(b.auction);
-    w.pod(b.bidder);
-    w.pod(b.price);
-    transport::write(w, b.channel);
-    transport::write(w, b.url);
-    w.pod(b.date_time);
-  }
-  static nexmark::Bid read(Reader& r) {
-    nexmark::Bid b;
-    b.auction = r.pod<std::int64_t>();
-    b.bidder = r.pod<std::int64_t>();
-    b.price = r.pod<std::int64_t>();
-    b.channel = transport::read<std::string>(r);
-    b.url = transport::read<std::string>(r);
-    b.date_time = r.pod<std::int64_t>();
-    return b;
-  }
-};
+struct Serializer<nexmark::Bid>
+    : Fields<&nexmark::Bid::auction, &nexmark::Bid::bidder, &nexmark::Bid::price, &nexmark::Bid::channel,
+             &nexmark::Bid::url, &nexmark::Bid::date_time> {};
 
 template <>
 struct Serializer<nexmark::Event> {

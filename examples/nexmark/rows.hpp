@@ -128,35 +128,8 @@ inline void print(std::ostream& out, int query, const Summary& s, const std::vec
 namespace renoir::transport {
 /// Q3 and Q8 rows hold strings: field by field (the other rows are raw bytes).
 template <>
-struct Serializer<nexmark::Q3Row> {
-  static void write(Writer& w, const nexmark::Q3Row& r) {
-    transport::write(w, r.name);
-    transport::write(w, r.city);
-    transport::write(w, r.state);
-    w.pod(r.auction);
-  }
-  static nexmark::Q3Row read(Reader& r) {
-    nexmark::Q3Row x;
-    x.name = transport::read<std::string>(r);
-    x.city = transport::read<std::string>(r);
-    x.state = transport::read<std::string>(r);
-    x.auction = r.pod<std::int64_t>();
-    return x;
-  }
-};
+struct Serializer<nexmark::Q3Row>
+    : Fields<&nexmark::Q3Row::name, &nexmark::Q3Row::city, &nexmark::Q3Row::state, &nexmark::Q3Row::auction> {};
 template <>
-struct Serializer<nexmark::Q8Row> {
-  static void write(Writer& w, const nexmark::Q8Row& r) {
-    w.pod(r.window_end);
-    w.pod(r.person);
-    transport::write(w, r.name);
-  }
-  static nexmark::Q8Row read(Reader& r) {
-    nexmark::Q8Row x;
-    x.window_end = r.pod<std::int64_t>();
-    x.person = r.pod<std::int64_t>();
-    x.name = transport::read<std::string>(r);
-    return x;
-  }
-};
+struct Serializer<nexmark::Q8Row> : Fields<&nexmark::Q8Row::window_end, &nexmark::Q8Row::person, &nexmark::Q8Row::name> {};
 }  // namespace renoir::transport

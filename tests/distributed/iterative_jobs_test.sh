@@ -7,7 +7,6 @@ set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 start_cluster 2 1
 check="$src/tests/examples/check_jobs.py"
-unprefix() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1"; }
 
 "$build/tools/gen_points" --points "$(scaled 40000)" --blobs 8 --seed 21 "$tmp/points.csv"
 "$build/tools/gen_graph" rmat --scale 12 --edges "$(scaled 40000)" --seed 22 "$tmp/rmat.csv"
@@ -60,17 +59,6 @@ for mode in "--local 1" "--local 2" "--remote $config"; do
 done
 no_leftover && ok "no worker left" || bad "workers left behind"
 
-expect_error() {  # description, stderr regex, status, command...
-  local what=$1 pattern=$2 status=$3
-  shift 3
-  timeout 30 "$@" > "$tmp/f.out" 2> "$tmp/f.err"
-  local rc=$?
-  if [ "$rc" -eq "$status" ] && grep -Eq -e "$pattern" "$tmp/f.err" && ! grep -q "terminate called" "$tmp/f.err"; then
-    ok "$what"
-  else
-    bad "$what: exit $rc (want $status), stderr: $(head -3 "$tmp/f.err")"
-  fi
-}
 printf '1,2\n3,x\n' > "$tmp/bad.csv"
 expect_error "a bad row names the file" "bad\.csv: bad row '3,x'" 1 "$build/examples/pagerank" --local 2 "$tmp/bad.csv" --nodes 10 --iterations 3
 printf '1,2\n3,40\n' > "$tmp/big.csv"

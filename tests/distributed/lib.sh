@@ -39,9 +39,22 @@ start_cluster() {  # [HOSTS] [CORES]: (re)starts the cluster, sets config
 # Sanitized builds run several times slower: their jobs get smaller inputs.
 sanitized=false
 grep -Eq '^RENOIR_SANITIZE:STRING=.+' "$build/CMakeCache.txt" 2>/dev/null && sanitized=true
+# A command that must fail with `status` and a message matching `pattern`, and no crash.
+expect_error() {  # description, stderr regex, status, command...
+  local what=$1 pattern=$2 status=$3
+  shift 3
+  timeout 30 "$@" > "$tmp/f.out" 2> "$tmp/f.err"
+  local rc=$?
+  if [ "$rc" -eq "$status" ] && grep -Eq -e "$pattern" "$tmp/f.err" && ! grep -q "terminate called" "$tmp/f.err"; then
+    ok "$what"
+  else
+    bad "$what: exit $rc (want $status), stderr: $(head -3 "$tmp/f.err")"
+  fi
+}
 scaled() { if $sanitized; then echo $(($1 / 10)); else echo "$1"; fi; }
 
-strip() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1" | sort; }
+unprefix() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1"; }  # a remote run's output without its host prefixes
+strip() { unprefix "$1" | sort; }
 workers() {  # PIDs of processes running an executable uploaded into the cluster's remote_dir
   # One find, not a readlink per process: fast enough to poll under load.
   find /proc -maxdepth 2 -path '/proc/[0-9]*/exe' -lname "$cluster/remote/*" 2>/dev/null |

@@ -6,7 +6,6 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 start_cluster 2 1
-unprefix() { sed -E 's/^127\.0\.0\.[0-9]+\|//' "$1"; }
 
 events=$(scaled 60000)
 for q in 0 1 2 3 4 5 6 7 8; do
@@ -46,7 +45,7 @@ PY
 for mode in "--local 1" "--local 2" "--remote $config"; do
   # shellcheck disable=SC2086
   if timeout 120 "$build/examples/wordcount_windowed" $mode "$tmp/corpus.txt" 120 40 > "$tmp/raw.out" 2> "$tmp/err.txt" &&
-    unprefix "$tmp/raw.out" | sort > "$tmp/ww.out" && sort "$tmp/ww.expected" | cmp -s - "$tmp/ww.out"; then
+    strip "$tmp/raw.out" > "$tmp/ww.out" && sort "$tmp/ww.expected" | cmp -s - "$tmp/ww.out"; then
     ok "wordcount_windowed ${mode%% /*} ($(wc -l < "$tmp/ww.out") rows)"
   else
     bad "wordcount_windowed ${mode%% /*}: $(head -3 "$tmp/err.txt")"
@@ -71,17 +70,6 @@ PY
 done
 no_leftover && ok "no worker left" || bad "workers left behind"
 
-expect_error() {  # description, stderr regex, status, command...
-  local what=$1 pattern=$2 status=$3
-  shift 3
-  timeout 30 "$@" > "$tmp/f.out" 2> "$tmp/f.err"
-  local rc=$?
-  if [ "$rc" -eq "$status" ] && grep -Eq -e "$pattern" "$tmp/f.err" && ! grep -q "terminate called" "$tmp/f.err"; then
-    ok "$what"
-  else
-    bad "$what: exit $rc (want $status), stderr: $(head -3 "$tmp/f.err")"
-  fi
-}
 expect_error "nexmark without --query" "usage: .*--query Q" 2 "$build/examples/nexmark" --local 1 --events 10
 expect_error "nexmark query 9" "Q in 0..8" 2 "$build/examples/nexmark" --local 1 --events 10 --query 9
 expect_error "a missing corpus names the file" "nope\.txt: cannot open" 1 "$build/examples/wordcount_windowed" --local 2 "$tmp/nope.txt" 10 5
