@@ -84,7 +84,9 @@ struct TransactionOp {
   static TransactionOp proceed() { return {}; }
   /// Emit the window now (with this item).
   static TransactionOp commit() { return {Kind::commit, 0}; }
-  /// Emit the window once the watermark passes `t` (a later item may change or cancel it).
+  /// Emit the window once the watermark passes `t`; when several items of a window ask, the
+  /// earliest time wins (as the first of several event-time timers fires). A later commit() or
+  /// discard() still ends the window at once.
   static TransactionOp commit_after(Timestamp t) { return {Kind::commit_after, t}; }
   /// Drop the window without output.
   static TransactionOp discard() { return {Kind::discard, 0}; }
@@ -92,7 +94,8 @@ struct TransactionOp {
 
 /// One window per key at a time, opened by its first item and closed by `logic(const V&) ->
 /// TransactionOp`, called on every item (Renoir's TransactionWindow).
-/// commit_after(t) fires at the first watermark past t that reaches the window; watermarks ride
+/// commit_after(t) fires at the first watermark past t (the earliest t its items asked for) that
+/// reaches the window; watermarks ride
 /// on the next batch, so items that followed the watermark at the source may join the window
 /// first (use BatchMode::single() upstream for the exact source order). At end of stream, windows
 /// with a pending commit_after are emitted; windows never committed are dropped, as Renoir does

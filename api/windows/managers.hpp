@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <queue>
 #include <utility>
 #include <vector>
 
@@ -204,7 +205,10 @@ struct SessionWindows {
   }
 };
 
-/// Transaction windows: one per key, closed by the user's logic.
+/// Transaction windows: one per key, closed by the user's logic. The pending commit_after times
+/// are also in a min-heap, so a watermark costs O(windows it closes x log), not a scan of every
+/// open window; an entry whose window has since committed, changed its time or reopened is
+/// skipped when it comes up (lazy deletion).
 template <class K, class V, class Agg, class F>
 struct TransactionWindows {
   using Out = typename Agg::Out;
@@ -212,9 +216,14 @@ struct TransactionWindows {
     Slot<typename Agg::Acc> slot;
     std::optional<Timestamp> after;
   };
+  using Due = std::pair<Timestamp, K>;
+  struct Later {  // by time only: keys need not be ordered
+    bool operator()(const Due& a, const Due& b) const { return a.first > b.first; }
+  };
   Agg agg;
   F logic;
   ops::KeyMap<K, PerKey> keys{};
+  std::priority_queue<Due, std::vector<Due>, Later> due{};
 
   template <class Emit>
   void push(const K& k, const V& v, Timestamp t, Position pos, Emit&& emit) {
@@ -230,7 +239,10 @@ struct TransactionWindows {
         keys.erase(it);
         break;
       case TransactionOp::Kind::commit_after:
-        st.after = op.after;
+        if (!st.after || op.after < *st.after) {  // the earliest time asked for wins
+          st.after = op.after;
+          due.emplace(op.after, k);
+        }
         break;
       case TransactionOp::Kind::discard:
         keys.erase(it);
@@ -241,17 +253,21 @@ struct TransactionWindows {
   }
   template <class Emit>
   void advance(Timestamp t, Emit&& emit) {
-    boost::unordered::erase_if(keys, [&](auto& kv) {
-      if (!kv.second.after || !(*kv.second.after < t)) return false;
-      emit(kv.first, agg.out(std::move(kv.second.slot.acc)), kv.second.slot.latest);
-      return true;
-    });
+    while (!due.empty() && due.top().first < t) {
+      const Due d = due.top();
+      due.pop();
+      auto it = keys.find(d.second);
+      if (it == keys.end() || it->second.after != d.first) continue;  // stale entry
+      emit(it->first, agg.out(std::move(it->second.slot.acc)), it->second.slot.latest);
+      keys.erase(it);
+    }
   }
   template <class Emit>
   void end(Emit&& emit) {
     for (auto& [k, st] : keys)
       if (st.after) emit(k, agg.out(std::move(st.slot.acc)), st.slot.latest);
     keys.clear();
+    due = {};
   }
   bool empty() const { return keys.empty(); }
 };

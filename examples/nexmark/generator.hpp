@@ -17,6 +17,8 @@ namespace nexmark {
 inline constexpr std::int64_t first_person_id = 1000;
 inline constexpr std::int64_t first_auction_id = 1000;
 inline constexpr std::uint64_t events_per_group = 50;  ///< 1 person, 3 auctions, 46 bids
+/// An auction expires less than this after it opens (and its bids come after it opens).
+inline constexpr std::int64_t max_auction_duration = 22'000;
 
 /// splitmix64 of (seed, i, field): the randomness of field `field` of event i.
 inline std::uint64_t hash(std::uint64_t seed, std::uint64_t i, std::uint64_t field) {

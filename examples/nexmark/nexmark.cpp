@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,28 +19,41 @@
 namespace {
 
 /// Runs `rows` (a stream of one query's rows): their summary, and their formatted text if asked.
+/// The (rows, checksum) summary of a stream of rows, as nexmark::Summary.
+template <class Rows>
+auto summarize(Rows rows) {
+  using Pair = std::pair<std::uint64_t, std::uint64_t>;
+  return rows
+      .fold_assoc(
+          Pair{0, 0},
+          [](Pair& acc, const auto& row) {
+            ++acc.first;
+            acc.second += nexmark::row_hash(row);
+          },
+          [](Pair& acc, const Pair& part) {
+            acc.first += part.first;
+            acc.second += part.second;
+          })
+      .collect_vec();
+}
+
+/// Runs `rows` (a stream of one query's rows): their summary, and their formatted text if asked.
+/// Without --rows the summary folds the query's own blocks (no split: it would cost an exchange).
 template <class Rows>
 int finish(renoir::StreamContext& ctx, Rows rows, int query, bool keep_rows) {
-  using Pair = std::pair<std::uint64_t, std::uint64_t>;  // (rows, checksum), as nexmark::Summary
-  auto parts = rows.split(keep_rows ? 2 : 1);
-  auto summary = parts[0]
-                     .fold_assoc(
-                         Pair{0, 0},
-                         [](Pair& acc, const auto& row) {
-                           ++acc.first;
-                           acc.second += nexmark::row_hash(row);
-                         },
-                         [](Pair& acc, const Pair& part) {
-                           acc.first += part.first;
-                           acc.second += part.second;
-                         })
-                     .collect_vec();
+  std::optional<decltype(summarize(rows))> summary;
   std::optional<renoir::StreamOutput<std::vector<std::string>>> text;
-  if (keep_rows) text = parts[1].map([](const auto& row) { return nexmark::format(row); }).collect_vec();
+  if (keep_rows) {
+    auto parts = rows.split(2);
+    summary.emplace(summarize(parts[0]));
+    text = parts[1].map([](const auto& row) { return nexmark::format(row); }).collect_vec();
+  } else {
+    summary.emplace(summarize(rows));
+  }
   const auto start = std::chrono::steady_clock::now();
   ctx.execute_blocking();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto s = summary.get();
+  auto s = summary->get();
   if (!s) return 0;  // not the collecting host
   nexmark::Summary total;
   if (!s->empty()) total = nexmark::Summary{s->front().first, s->front().second};

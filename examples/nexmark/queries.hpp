@@ -27,6 +27,8 @@ inline constexpr unsigned bids = 1u << unsigned(Event::Kind::bid);
 /// The events [0, n) of the generator of the `kinds` asked for, strided over the replicas
 /// (replica r of k takes events r, r + k, ...), so every replica's event time advances
 /// together; each replica's watermark follows its own events (in timestamp order) every 256.
+/// The iterator fills one Event in place (fill_event reuses its strings, as the hand-written
+/// loop does): an operator that reads the event by const reference copies only what it keeps.
 inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::uint64_t seed,
                              unsigned kinds = persons | auctions | bids) {
   struct Range {
@@ -36,7 +38,11 @@ inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::u
     struct iterator {
       const Range* r;
       std::uint64_t i;
-      Event operator*() const { return event_at(r->seed, i); }
+      Event e{};
+      Event& operator*() {
+        fill_event(r->seed, i, e);
+        return e;
+      }
       iterator& operator++() {
         do i += r->step;
         while (i < r->n && !r->wanted(i));
@@ -58,12 +64,15 @@ inline auto generated_events(renoir::StreamContext& ctx, std::uint64_t n, std::u
       .add_timestamps([](const Event& e) { return renoir::Timestamp(e.timestamp()); }, renoir::BoundedOutOfOrder{0, 256});
 }
 
-inline auto bids_of(auto s) {
-  return s.filter_map([](Event e) -> std::optional<Bid> {
-    if (e.kind == Event::Kind::bid) return std::move(e.bid);
+/// f(bid) for the bids of `s`, read in place (the bid is not copied).
+inline auto bids_as(auto s, auto f) {
+  using R = decltype(f(std::declval<const Bid&>()));
+  return s.filter_map([f](const Event& e) -> std::optional<R> {
+    if (e.kind == Event::Kind::bid) return f(e.bid);
     return std::nullopt;
   });
 }
+
 inline auto persons_of(auto s) {
   return s.filter_map([](Event e) -> std::optional<Person> {
     if (e.kind == Event::Kind::person) return std::move(e.person);
@@ -78,22 +87,30 @@ inline auto auctions_of(auto s) {
 }
 
 inline auto q0(auto events) {
-  return bids_of(events).map([](const Bid& b) { return Q0Row{b.auction, b.bidder, b.price, b.date_time}; });
+  return bids_as(events, [](const Bid& b) { return Q0Row{b.auction, b.bidder, b.price, b.date_time}; });
 }
 inline auto q1(auto events) {
-  return bids_of(events).map([](const Bid& b) {
-    return Q1Row{b.auction, b.bidder, b.price * 908 / 1000, b.date_time};
-  });
+  return bids_as(events, [](const Bid& b) { return Q1Row{b.auction, b.bidder, b.price * 908 / 1000, b.date_time}; });
 }
 inline auto q2(auto events) {
-  return bids_of(events)
-      .filter([](const Bid& b) { return b.auction % 123 == 0; })
-      .map([](const Bid& b) { return Q2Row{b.auction, b.price}; });
+  return events.filter_map([](const Event& e) -> std::optional<Q2Row> {
+    if (e.kind == Event::Kind::bid && e.bid.auction % 123 == 0) return Q2Row{e.bid.auction, e.bid.price};
+    return std::nullopt;
+  });
+}
+
+/// The persons and the auctions of `events`, as two streams (route moves each event to one:
+/// no copy, unlike split).
+inline auto persons_and_auctions(auto events) {
+  return events.route()
+      .add_route([](const Event& e) { return e.kind == Event::Kind::person; })
+      .add_route([](const Event& e) { return e.kind == Event::Kind::auction; })
+      .build();
 }
 
 /// q3: sellers in OR, ID or CA joined with their auctions of category 10 (every match).
 inline auto q3(auto events) {
-  auto parts = events.split(2);
+  auto parts = persons_and_auctions(events);
   auto persons = persons_of(parts[0]).filter([](const Person& p) {
     return p.state == "OR" || p.state == "ID" || p.state == "CA";
   });
@@ -114,46 +131,59 @@ struct Winner {
   std::int64_t price;
 };
 
+/// What q4 and q6 read of an auction or a bid, projected at the source (no strings travel).
+struct Side {
+  std::int64_t auction;  // the auction's id, or the one bid on
+  bool is_auction;
+  std::int64_t seller, category;  // of auctions
+  renoir::Timestamp date_time, expires;  // expires: of auctions
+  std::int64_t price;  // of bids
+};
+
 /// The winners of q4 and q6: auctions and bids meet by auction id in a transaction window that
-/// an auction commits once the watermark passes its expiry (so every bid in time is in).
+/// an auction commits once the watermark passes its expiry (so every bid in time is in). A bid
+/// of an auction already closed opens a window that it commits max_auction_duration later (the
+/// earliest commit_after wins, so it never delays an auction's): that window has no auction and
+/// gives no winner, and the state of closed auctions is freed.
 inline auto winners(auto events) {
-  using Either = std::pair<std::optional<Auction>, std::optional<Bid>>;
   struct Acc {
-    std::optional<Auction> auction;
+    std::optional<Side> auction;
     std::vector<std::pair<renoir::Timestamp, std::int64_t>> early;  // bids before their auction arrived
     std::int64_t best = -1;
     void bid(renoir::Timestamp t, std::int64_t price) {
       if (t >= auction->date_time && t < auction->expires) best = std::max(best, price);
     }
   };
-  auto parts = events.split(2);
-  auto auctions = auctions_of(parts[0])
-                      .map([](Auction a) { return Either(std::move(a), std::nullopt); })
-                      .group_by([](const Either& e) { return e.first->id; });
-  auto bids = bids_of(parts[1])
-                  .map([](Bid b) { return Either(std::nullopt, std::move(b)); })
-                  .group_by([](const Either& e) { return e.second->auction; });
-  return auctions.merge(bids)
-      .window(renoir::TransactionWindow([](const Either& e) {
-        return e.first ? renoir::TransactionOp::commit_after(e.first->expires - 1) : renoir::TransactionOp::proceed();
+  return events
+      .filter_map([](const Event& e) -> std::optional<Side> {
+        if (e.kind == Event::Kind::auction) {
+          const Auction& a = e.auction;
+          return Side{a.id, true, a.seller, a.category, a.date_time, a.expires, 0};
+        }
+        if (e.kind == Event::Kind::bid) return Side{e.bid.auction, false, 0, 0, e.bid.date_time, 0, e.bid.price};
+        return std::nullopt;
+      })
+      .group_by([](const Side& s) { return s.auction; })
+      .window(renoir::TransactionWindow([](const Side& s) {
+        return renoir::TransactionOp::commit_after(s.is_auction ? s.expires - 1 : s.date_time + max_auction_duration);
       }))
       .fold(Acc{},
-            [](Acc& acc, const Either& e) {
-              if (e.first) {
-                acc.auction = e.first;
+            [](Acc& acc, const Side& s) {
+              if (s.is_auction) {
+                acc.auction = s;
                 for (auto [t, p] : acc.early) acc.bid(t, p);
                 acc.early.clear();
               } else if (acc.auction) {
-                acc.bid(e.second->date_time, e.second->price);
+                acc.bid(s.date_time, s.price);
               } else {
-                acc.early.emplace_back(e.second->date_time, e.second->price);
+                acc.early.emplace_back(s.date_time, s.price);
               }
             })
       .unkey()
       .filter_map([](const std::pair<std::int64_t, Acc>& kv) -> std::optional<Winner> {
         const Acc& acc = kv.second;
         if (!acc.auction || acc.best < 0) return std::nullopt;
-        return Winner{acc.auction->id, acc.auction->seller, acc.auction->category, acc.auction->expires, acc.best};
+        return Winner{acc.auction->auction, acc.auction->seller, acc.auction->category, acc.auction->expires, acc.best};
       });
 }
 
@@ -169,8 +199,8 @@ inline auto q4(auto events) {
 /// q5: per sliding window, the auctions with the most bids.
 inline auto q5(auto events) {
   using Best = std::pair<std::size_t, std::vector<std::int64_t>>;  // (count, auctions with it)
-  return bids_of(events)
-      .group_by([](const Bid& b) { return b.auction; })
+  return bids_as(events, [](const Bid& b) { return b.auction; })  // only the auction id travels
+      .group_by([](std::int64_t auction) { return auction; })
       .window(renoir::EventTimeWindow::sliding(10'000, 2'000))
       .count()
       .unkey()
@@ -220,40 +250,59 @@ inline auto q6(auto events) {
 }
 
 /// q7: per tumbling window of 10 s, the bids with the highest price (per auction first, then
-/// across auctions in one replica).
+/// across auctions in one replica). Bids travel without their strings (q7 prints none).
 inline auto q7(auto events) {
-  using Top = std::vector<Bid>;  // the bids tied at the maximum
-  const auto add = [](Top& top, const Bid& b) {
+  struct Priced {
+    std::int64_t auction, bidder, price;
+    renoir::Timestamp date_time;
+  };
+  using Top = std::vector<Priced>;  // the bids tied at the maximum
+  const auto add = [](Top& top, const Priced& b) {
     if (!top.empty() && b.price < top.front().price) return;
     if (!top.empty() && b.price > top.front().price) top.clear();
     top.push_back(b);
   };
-  return bids_of(events)
-      .group_by([](const Bid& b) { return b.auction; })
+  return bids_as(events, [](const Bid& b) { return Priced{b.auction, b.bidder, b.price, b.date_time}; })
+      .group_by([](const Priced& b) { return b.auction; })
       .window(renoir::EventTimeWindow::tumbling(10'000))
       .fold(Top{}, add)
       .drop_key()
       .window_all(renoir::EventTimeWindow::tumbling(10'000))
       .fold(Top{},
             [add](Top& top, const Top& part) {
-              for (const Bid& b : part) add(top, b);
+              for (const Priced& b : part) add(top, b);
             })
       .flat_map([](const Top& top) {
         const renoir::Timestamp end = renoir::current_timestamp() + 1;
         std::vector<Q7Row> rows;
-        for (const Bid& b : top) rows.push_back(Q7Row{end, b.auction, b.bidder, b.price, b.date_time});
+        for (const Priced& b : top) rows.push_back(Q7Row{end, b.auction, b.bidder, b.price, b.date_time});
         return rows;
       });
 }
 
+/// What q8 reads: a person (id, name) or an auction's seller (id, no name).
+struct Party {
+  std::int64_t id;
+  std::string name;
+  bool person;
+};
+
 /// q8: persons who opened an auction in the same tumbling window of 10 s as they joined.
 inline auto q8(auto events) {
-  auto parts = events.split(2);
-  auto persons = persons_of(parts[0]).group_by([](const Person& p) { return p.id; });
-  auto auctions = auctions_of(parts[1]).group_by([](const Auction& a) { return a.seller; });
-  return persons.window_join(auctions, renoir::EventTimeWindow::tumbling(10'000))
+  auto parts = events
+                   .filter_map([](const Event& e) -> std::optional<Party> {
+                     if (e.kind == Event::Kind::person) return Party{e.person.id, e.person.name, true};
+                     if (e.kind == Event::Kind::auction) return Party{e.auction.seller, {}, false};
+                     return std::nullopt;
+                   })
+                   .route()
+                   .add_route([](const Party& p) { return p.person; })
+                   .add_route([](const Party& p) { return !p.person; })
+                   .build();
+  const auto id = [](const Party& p) { return p.id; };
+  return parts[0].group_by(id).window_join(parts[1].group_by(id), renoir::EventTimeWindow::tumbling(10'000))
       .unkey()
-      .map([](const std::pair<std::int64_t, std::pair<Person, Auction>>& m) {
+      .map([](const std::pair<std::int64_t, std::pair<Party, Party>>& m) {
         return std::tuple(renoir::current_timestamp() + 1, m.first, m.second.first.name);
       })
       .unique_assoc()
@@ -263,3 +312,9 @@ inline auto q8(auto events) {
 }
 
 }  // namespace nexmark::jobs
+
+namespace renoir::transport {
+template <>
+struct Serializer<nexmark::jobs::Party>
+    : Fields<&nexmark::jobs::Party::id, &nexmark::jobs::Party::name, &nexmark::jobs::Party::person> {};
+}  // namespace renoir::transport

@@ -220,7 +220,7 @@ Windows transactions(const std::vector<Ev>& src, Logic logic, bool keyed, bool w
         open.erase(k);
         break;
       case TransactionOp::Kind::commit_after:
-        o.after = op.after;
+        if (!o.after || op.after < *o.after) o.after = op.after;  // the earliest wins
         break;
       case TransactionOp::Kind::discard:
         open.erase(k);

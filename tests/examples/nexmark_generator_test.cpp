@@ -92,7 +92,7 @@ TEST(NexmarkGenerator, IdsConsecutiveAndReferencesOlder) {
         ASSERT_TRUE(persons.count(a.seller)) << "seller " << a.seller;
         EXPECT_LT(persons[a.seller], a.date_time);
         EXPECT_GE(a.expires, a.date_time + 2000);
-        EXPECT_LT(a.expires, a.date_time + 22000);
+        EXPECT_LT(a.expires, a.date_time + max_auction_duration);
         EXPECT_GE(a.reserve, a.initial_bid);
         categories.insert(a.category);
         break;
