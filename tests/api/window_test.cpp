@@ -835,6 +835,26 @@ TEST_P(Window, TransactionCommitAfterWithDefaultBatching) {
   EXPECT_TRUE(b == expected || b == later) << "commit_after must fire at the watermark, before or after the next item";
 }
 
+// Several commit_after in one window: the earliest time asked for wins (a later, larger one does
+// not delay it), as the first of several event-time timers fires.
+TEST_P(Window, TransactionEarliestCommitAfterWins) {
+  auto ctx = context();
+  // value % 8 == 1: commit_after(ts + 20); 3: proceed. Key 0 asks for 20, then 25; the
+  // watermark 21 (key 1's item) passes 20 but not 25; the item at 22 comes after it.
+  const std::vector<Ev> evs{{0, 0, 1, kNoWm}, {5, 0, 9, kNoWm}, {21, 1, 3, 21}, {22, 0, 3, kNoWm}};
+  auto out = ctx.stream_iter(evs)
+                 .batch_mode(BatchMode::single())
+                 .add_timestamps(ts_of, wm_field)
+                 .group_by(key_of)
+                 .window(TransactionWindow(tx_logic))
+                 .collect_vec()
+                 .collect_vec();
+  ctx.execute_blocking();
+  const std::vector<std::pair<int, std::vector<Ev>>> expected{{0, {evs[0], evs[1]}}};
+  EXPECT_EQ(model::keyed(model::transactions(evs, tx_logic, true, true), model::collect), expected);
+  EXPECT_EQ(sorted(take(out)), expected);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Edge cases: empty input, a single item.
 
