@@ -29,11 +29,11 @@ auto make_manager(const EventTimeWindow& d, Agg agg, bool timestamped) {
   if (!timestamped)
     throw std::logic_error(
         "renoir: an EventTimeWindow needs a timestamped stream: call add_timestamps(ts_fn, watermark_fn) upstream");
-  return std::pair{TimeWindows<K, V, Agg>{std::move(agg), d.size, d.slide}, Axis::event};
+  return std::pair{time_windows<K, V>(std::move(agg), d.size, d.slide), Axis::event};
 }
 template <class K, class V, class Agg>
 auto make_manager(const ProcessingTimeWindow& d, Agg agg, bool) {
-  return std::pair{TimeWindows<K, V, Agg>{std::move(agg), d.size_ms, d.slide_ms}, Axis::clock};
+  return std::pair{time_windows<K, V>(std::move(agg), d.size_ms, d.slide_ms), Axis::clock};
 }
 template <class K, class V, class Agg>
 auto make_manager(const SessionWindow& d, Agg agg, bool timestamped) {

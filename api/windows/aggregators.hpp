@@ -1,5 +1,6 @@
 // What a window computes over its items: fold, reduce, count, sum, min/max(_by), avg,
-// first/last, collect_vec. Each is an accumulator type with init/add/out, kept per window.
+// first/last, collect_vec. Each is an accumulator type with init/add/out, kept per window; all but
+// fold and reduce (whose functions are in arrival order) also merge the accumulators of panes.
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -53,6 +54,7 @@ struct Count {
   using Out = std::size_t;
   Acc init() const { return 0; }
   void add(Acc& acc, const V&, Position) const { ++acc; }
+  void merge(Acc& acc, const Acc& part) const { acc += part; }
   Out out(Acc&& acc) const { return acc; }
 };
 
@@ -64,6 +66,7 @@ struct Sum {
   ValueFn value;
   Acc init() const { return A{}; }
   void add(Acc& acc, const V& v, Position) { acc += std::invoke(value, v); }
+  void merge(Acc& acc, const Acc& part) const { acc += part; }
   Out out(Acc&& acc) const { return std::move(acc); }
 };
 
@@ -77,6 +80,10 @@ struct Avg {
   void add(Acc& acc, const V& v, Position) {
     acc.first += static_cast<double>(std::invoke(value, v));
     ++acc.second;
+  }
+  void merge(Acc& acc, const Acc& part) const {
+    acc.first += part.first;
+    acc.second += part.second;
   }
   Out out(Acc&& acc) const { return acc.first / static_cast<double>(acc.second); }
 };
@@ -100,6 +107,10 @@ struct Extreme {
     const bool tie = !(kv < ka) && !(ka < kv);
     if (better || (tie && p < acc->second)) *acc = {v, p};
   }
+  /// `part` holds later panes' items: as adding its extreme after acc's.
+  void merge(Acc& acc, const Acc& part) {
+    if (part) add(acc, part->first, part->second);
+  }
   Out out(Acc&& acc) const { return std::move(acc->first); }
 };
 
@@ -113,6 +124,9 @@ struct Nth {
   void add(Acc& acc, const V& v, Position p) const {
     if (!acc || (is_last ? p >= acc->second : p < acc->second)) acc = std::pair<V, Position>(v, p);
   }
+  void merge(Acc& acc, const Acc& part) const {
+    if (part) add(acc, part->first, part->second);
+  }
   Out out(Acc&& acc) const { return std::move(acc->first); }
 };
 
@@ -123,6 +137,7 @@ struct CollectVec {
   using Out = std::vector<V>;
   Acc init() const { return {}; }
   void add(Acc& acc, const V& v, Position p) const { acc.emplace_back(p, v); }
+  void merge(Acc& acc, const Acc& part) const { acc.insert(acc.end(), part.begin(), part.end()); }
   Out out(Acc&& acc) const {
     std::stable_sort(acc.begin(), acc.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     Out items;

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <queue>
 #include <utility>
@@ -82,6 +84,72 @@ struct TimeWindows {
     open.erase(it);
   }
 };
+
+/// The same windows as TimeWindows for aggregators that merge (all but fold and reduce): each
+/// item goes into one pane (gcd(size, slide) long) instead of size/slide windows, and a window
+/// merges its panes' accumulators when it closes. Panes no later window needs are freed.
+template <class K, class V, class Agg>
+struct PaneWindows {
+  using Out = typename Agg::Out;
+  using Acc = typename Agg::Acc;
+  Agg agg;
+  Timestamp size, slide;
+  Timestamp pane = std::gcd(size, slide);
+  std::map<Timestamp, ops::KeyMap<K, Acc>> panes{};  // by pane start
+  Timestamp next_start = std::numeric_limits<Timestamp>::min();  // the first window not emitted
+
+  template <class Emit>
+  void push(const K& k, const V& v, Timestamp t, Position pos, Emit&&) {
+    auto& accs = panes.try_emplace(floor_to(t, pane)).first->second;  // a few panes: a short walk
+    auto a = accs.find(k);
+    if (a == accs.end()) a = accs.emplace(k, agg.init()).first;
+    agg.add(a->second, v, pos);
+  }
+  /// Emits the windows that end at or before `t`, in order of their end.
+  template <class Emit>
+  void advance(Timestamp t, Emit&& emit) {
+    while (!panes.empty()) {
+      // The first window not yet emitted that can hold the earliest pane: s >= p + pane - size.
+      const Timestamp p = panes.begin()->first;
+      const Timestamp s = std::max(next_start, -floor_to(-(p + pane - size), slide));
+      if (s + size > t) break;  // still open
+      emit_window(s, emit);
+    }
+  }
+  template <class Emit>
+  void end(Emit&& emit) {
+    while (!panes.empty()) {
+      const Timestamp p = panes.begin()->first;
+      emit_window(std::max(next_start, -floor_to(-(p + pane - size), slide)), emit);
+    }
+  }
+  bool empty() const { return panes.empty(); }
+
+ private:
+  template <class Emit>
+  void emit_window(Timestamp s, Emit& emit) {
+    ops::KeyMap<K, Acc> merged;
+    for (auto it = panes.lower_bound(s); it != panes.end() && it->first - s < size; ++it)
+      for (const auto& [k, acc] : it->second) {
+        auto m = merged.find(k);
+        if (m == merged.end()) m = merged.emplace(k, agg.init()).first;
+        agg.merge(m->second, acc);
+      }
+    const Timestamp stamp = s + size - 1;
+    for (auto& [k, acc] : merged) emit(k, agg.out(std::move(acc)), stamp);
+    next_start = s + slide;
+    while (!panes.empty() && panes.begin()->first < next_start) panes.erase(panes.begin());  // no later window holds them
+  }
+};
+
+/// The manager of aligned time windows: panes when the aggregator merges.
+template <class K, class V, class Agg>
+auto time_windows(Agg agg, Timestamp size, Timestamp slide) {
+  if constexpr (requires(Agg& a, typename Agg::Acc& x, const typename Agg::Acc& y) { a.merge(x, y); })
+    return PaneWindows<K, V, Agg>{std::move(agg), size, slide};
+  else
+    return TimeWindows<K, V, Agg>{std::move(agg), size, slide};
+}
 
 /// Count windows per key, in arrival order.
 template <class K, class V, class Agg>
