@@ -9,6 +9,7 @@
 #include <numeric>
 #include <optional>
 #include <queue>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -95,12 +96,23 @@ struct PaneWindows {
   Agg agg;
   Timestamp size, slide;
   Timestamp pane = std::gcd(size, slide);
-  std::map<Timestamp, ops::KeyMap<K, Acc>> panes{};  // by pane start
+  using Panes = std::map<Timestamp, ops::KeyMap<K, Acc>>;
+  Panes panes{};  // by pane start
   Timestamp next_start = std::numeric_limits<Timestamp>::min();  // the first window not emitted
+  typename Panes::iterator last{};  // the pane of the latest item (most items share it), if valid
+  bool last_valid = false;
+  ops::KeyMap<K, Acc> spare{};  // a freed pane's table, emptied: the next pane reuses its buckets
 
   template <class Emit>
   void push(const K& k, const V& v, Timestamp t, Position pos, Emit&&) {
-    auto& accs = panes.try_emplace(floor_to(t, pane)).first->second;  // a few panes: a short walk
+    const Timestamp start = floor_to(t, pane);
+    if (!last_valid || last->first != start) {
+      bool fresh;
+      std::tie(last, fresh) = panes.try_emplace(start);
+      if (fresh) std::swap(last->second, spare);
+      last_valid = true;
+    }
+    auto& accs = last->second;
     auto a = accs.find(k);
     if (a == accs.end()) a = accs.emplace(k, agg.init()).first;
     agg.add(a->second, v, pos);
@@ -129,7 +141,11 @@ struct PaneWindows {
   template <class Emit>
   void emit_window(Timestamp s, Emit& emit) {
     ops::KeyMap<K, Acc> merged;
-    for (auto it = panes.lower_bound(s); it != panes.end() && it->first - s < size; ++it)
+    const auto first = panes.lower_bound(s);
+    std::size_t largest = 0;
+    for (auto it = first; it != panes.end() && it->first - s < size; ++it) largest = std::max(largest, it->second.size());
+    merged.reserve(largest);
+    for (auto it = first; it != panes.end() && it->first - s < size; ++it)
       for (const auto& [k, acc] : it->second) {
         auto m = merged.find(k);
         if (m == merged.end()) m = merged.emplace(k, agg.init()).first;
@@ -138,7 +154,12 @@ struct PaneWindows {
     const Timestamp stamp = s + size - 1;
     for (auto& [k, acc] : merged) emit(k, agg.out(std::move(acc)), stamp);
     next_start = s + slide;
-    while (!panes.empty() && panes.begin()->first < next_start) panes.erase(panes.begin());  // no later window holds them
+    while (!panes.empty() && panes.begin()->first < next_start) {  // no later window holds them
+      if (last_valid && last == panes.begin()) last_valid = false;
+      spare = std::move(panes.begin()->second);
+      spare.clear();
+      panes.erase(panes.begin());
+    }
   }
 };
 
