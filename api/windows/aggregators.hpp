@@ -138,6 +138,9 @@ struct CollectVec {
   Acc init() const { return {}; }
   void add(Acc& acc, const V& v, Position p) const { acc.emplace_back(p, v); }
   void merge(Acc& acc, const Acc& part) const { acc.insert(acc.end(), part.begin(), part.end()); }
+  void merge(Acc& acc, Acc&& part) const {
+    acc.insert(acc.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
   Out out(Acc&& acc) const {
     std::stable_sort(acc.begin(), acc.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     Out items;

@@ -140,21 +140,38 @@ struct PaneWindows {
  private:
   template <class Emit>
   void emit_window(Timestamp s, Emit& emit) {
-    ops::KeyMap<K, Acc> merged;
-    const auto first = panes.lower_bound(s);
-    std::size_t largest = 0;
-    for (auto it = first; it != panes.end() && it->first - s < size; ++it) largest = std::max(largest, it->second.size());
-    merged.reserve(largest);
-    for (auto it = first; it != panes.end() && it->first - s < size; ++it)
-      for (const auto& [k, acc] : it->second) {
-        auto m = merged.find(k);
-        if (m == merged.end()) m = merged.emplace(k, agg.init()).first;
-        agg.merge(m->second, acc);
-      }
     const Timestamp stamp = s + size - 1;
+    const auto first = panes.lower_bound(s);
+    std::size_t largest = 0, count = 0;
+    for (auto it = first; it != panes.end() && it->first - s < size; ++it, ++count)
+      largest = std::max(largest, it->second.size());
+    if (count == 1 && first->first < s + slide) {  // one pane read for the last time (tumbling): no merge
+      for (auto& [k, acc] : first->second) emit(k, agg.out(std::move(acc)), stamp);
+      return free_before(s + slide);
+    }
+    ops::KeyMap<K, Acc> merged;
+    merged.reserve(largest);
+    // A pane that starts before the next window is read for the last time: moved, not copied
+    // (merging into a fresh accumulator gives the part itself for every merging aggregator).
+    for (auto it = first; it != panes.end() && it->first - s < size; ++it) {
+      const bool last_use = it->first < s + slide;
+      for (auto& [k, acc] : it->second) {
+        auto m = merged.find(k);
+        if (m == merged.end())
+          merged.emplace(k, last_use ? std::move(acc) : acc);
+        else if (last_use)
+          agg.merge(m->second, std::move(acc));
+        else
+          agg.merge(m->second, std::as_const(acc));
+      }
+    }
     for (auto& [k, acc] : merged) emit(k, agg.out(std::move(acc)), stamp);
-    next_start = s + slide;
-    while (!panes.empty() && panes.begin()->first < next_start) {  // no later window holds them
+    free_before(s + slide);
+  }
+  /// Frees the panes before `start`, the first window still to emit: no later window holds them.
+  void free_before(Timestamp start) {
+    next_start = start;
+    while (!panes.empty() && panes.begin()->first < next_start) {
       if (last_valid && last == panes.begin()) last_valid = false;
       spare = std::move(panes.begin()->second);
       spare.clear();
