@@ -196,20 +196,13 @@ inline auto q4(auto events) {
       .map([](const auto& kv) { return Q4Row{kv.first, kv.second.first, kv.second.second}; });
 }
 
-/// q5: per sliding window, the auctions with the most bids. Each replica counts its own bids
-/// per auction and slide (key_by: no exchange); only those partial counts travel, to be summed
-/// per auction over the sliding windows.
+/// q5: per sliding window, the auctions with the most bids.
 inline auto q5(auto events) {
   using Best = std::pair<std::size_t, std::vector<std::int64_t>>;  // (count, auctions with it)
-  using Count = std::pair<std::int64_t, std::size_t>;  // (auction, bids)
-  return bids_as(events, [](const Bid& b) { return b.auction; })
-      .key_by([](std::int64_t auction) { return auction; })
-      .window(renoir::EventTimeWindow::tumbling(2'000))
-      .count()
-      .unkey()
-      .group_by([](const Count& c) { return c.first; })
+  return bids_as(events, [](const Bid& b) { return b.auction; })  // only the auction id travels
+      .group_by([](std::int64_t auction) { return auction; })
       .window(renoir::EventTimeWindow::sliding(10'000, 2'000))
-      .sum([](const Count& c) { return c.second; })
+      .count()
       .unkey()
       // Each count is stamped with its window's end - 1: a tumbling window of the slide holds
       // exactly one sliding window's counts.
