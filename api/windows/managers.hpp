@@ -121,23 +121,24 @@ struct PaneWindows {
   template <class Emit>
   void advance(Timestamp t, Emit&& emit) {
     while (!panes.empty()) {
-      // The first window not yet emitted that can hold the earliest pane: s >= p + pane - size.
-      const Timestamp p = panes.begin()->first;
-      const Timestamp s = std::max(next_start, -floor_to(-(p + pane - size), slide));
+      const Timestamp s = first_window();
       if (s + size > t) break;  // still open
       emit_window(s, emit);
     }
   }
   template <class Emit>
   void end(Emit&& emit) {
-    while (!panes.empty()) {
-      const Timestamp p = panes.begin()->first;
-      emit_window(std::max(next_start, -floor_to(-(p + pane - size), slide)), emit);
-    }
+    while (!panes.empty()) emit_window(first_window(), emit);
   }
   bool empty() const { return panes.empty(); }
 
  private:
+  /// The start of the first window not yet emitted that can hold the earliest pane p: the
+  /// smallest multiple of slide s >= p + pane - size (and >= next_start).
+  Timestamp first_window() const {
+    const Timestamp p = panes.begin()->first;
+    return std::max(next_start, -floor_to(-(p + pane - size), slide));
+  }
   template <class Emit>
   void emit_window(Timestamp s, Emit& emit) {
     const Timestamp stamp = s + size - 1;
