@@ -2,8 +2,8 @@
 # Builds and runs the test suite under sanitizers (the presets of CMakePresets.json):
 #
 #   tools/sanitize.sh asan [CTEST_ARGS...]   ASan + LSan + UBSan, the whole suite   (build-asan/)
-#   tools/sanitize.sh tsan [CTEST_ARGS...]   TSan, the core, api and transport suites but the single-
-#                                            threaded parsing tests (RENOIR_SKIP_TESTS) (build-tsan/)
+#   tools/sanitize.sh tsan [CTEST_ARGS...]   TSan, the core and transport suites and the api tests
+#                                            where threads meet (RENOIR_SKIP_TESTS) (build-tsan/)
 #
 # Any report fails its test: UBSan is built with -fno-sanitize-recover=all, TSan halts on the
 # first report, ASan always does, LSan reports leaks at exit. The options are compiled into the
