@@ -8,8 +8,8 @@
 #include <optional>
 #include <stdexcept>
 
-#include <renoir/api/launch.hpp>
-#include <renoir/topology/cluster_config.hpp>
+#include <renoir/api/remote.hpp>
+#include <renoir/launch/cluster_config.hpp>
 #include <renoir/topology/hardware.hpp>
 
 namespace renoir {
@@ -75,7 +75,7 @@ RuntimeConfig RuntimeConfig::remote(const std::string& path) {
     c.cluster_ = worker->cluster;
     c.host_id_ = worker->host;
   } else {
-    c.cluster_ = std::make_shared<const topology::ClusterConfig>(topology::ClusterConfig::parse_file(path));
+    c.cluster_ = std::make_shared<const launch::ClusterConfig>(launch::ClusterConfig::parse_file(path));
   }
   return c;
 }
@@ -94,12 +94,12 @@ std::size_t RuntimeConfig::parallelism() const {
   return local_n_;
 }
 
-const topology::ClusterConfig& RuntimeConfig::cluster() const& {
+const launch::ClusterConfig& RuntimeConfig::cluster() const& {
   if (!cluster_) throw std::logic_error("RuntimeConfig::cluster(): this is a local config");
   return *cluster_;
 }
 
-topology::ClusterConfig RuntimeConfig::cluster() && { return static_cast<const RuntimeConfig&>(*this).cluster(); }
+launch::ClusterConfig RuntimeConfig::cluster() && { return static_cast<const RuntimeConfig&>(*this).cluster(); }
 
 void RuntimeConfig::spawn_remote_workers() const {
   if (is_local()) return;

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-namespace renoir::topology {
+namespace renoir::launch {
 struct ClusterConfig;
 }
 
@@ -54,10 +54,10 @@ class RuntimeConfig {
   /// Replicas of an unlimited block on this machine (local mode).
   std::size_t local_parallelism() const { return local_n_; }
   /// The hosts of a remote config (shared with every copy of this config, alive while one is).
-  const topology::ClusterConfig& cluster() const&;
+  const launch::ClusterConfig& cluster() const&;
   /// On a temporary config: the hosts by value, so that `RuntimeConfig::remote(p).cluster()`
   /// does not leave a reference into a destroyed config.
-  topology::ClusterConfig cluster() &&;
+  launch::ClusterConfig cluster() &&;
   /// Cores of the simulated hosts (empty unless made by simulated()).
   const std::vector<std::size_t>& simulated_hosts() const& { return simulated_; }
   /// On a temporary config: by value (a range-for over it stays valid).
@@ -75,7 +75,7 @@ class RuntimeConfig {
  private:
   RuntimeConfig() = default;
   std::size_t local_n_ = 1;
-  std::shared_ptr<const topology::ClusterConfig> cluster_;
+  std::shared_ptr<const launch::ClusterConfig> cluster_;
   std::optional<std::size_t> host_id_ = 0;  // a remote config resets it (see remote())
   std::vector<std::size_t> simulated_;
 };

@@ -1,9 +1,9 @@
 // StreamContext: runs the job built through it.
 #include <renoir/api/context.hpp>
 
-#include <renoir/api/launch.hpp>
+#include <renoir/api/remote.hpp>
 #include <renoir/core/executor.hpp>
-#include <renoir/topology/cluster_config.hpp>
+#include <renoir/launch/cluster_config.hpp>
 
 namespace renoir {
 

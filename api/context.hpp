@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <memory>
 #include <ranges>
+#include <source_location>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -154,10 +155,12 @@ class StreamContext {
   void execute_blocking(const core::ExecutionConfig& exec);
 
  private:
+  /// `where` names the source verb ("stream_file") in the block's name.
   template <class T, class Source>
-  Stream<T, Source, core::Identity> make(Source source, Replication replication) {
+  Stream<T, Source, core::Identity> make(Source source, Replication replication,
+                                         std::source_location where = std::source_location::current()) {
     job_->check_open();
-    return {job_, std::move(source), core::Identity{}, core::BlockOptions{replication, {}, {}}};
+    return {job_, std::move(source), core::Identity{}, core::BlockOptions{replication, {}, {}}.named(core::verb_name(where))};
   }
 
   std::shared_ptr<detail::Job> job_;

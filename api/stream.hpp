@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <memory>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -281,31 +282,35 @@ class Stream {
 
   // ---- building blocks for operator definitions ----
   /// This block followed by the operator that `make(next)` creates; the stream then carries U.
+  /// `where` names the verb in the block's name (BlockOptions::name, for error messages).
   template <class U, class Make>
-  Stream<U, Source, core::Chain<Ops, Make>> then(Make make) const {
+  Stream<U, Source, core::Chain<Ops, Make>> then(Make make, std::source_location where = std::source_location::current()) const {
     job_->check_open();
     consume();
-    return {job_, source_, core::Chain<Ops, Make>{ops_, std::move(make)}, options_};
+    return {job_, source_, core::Chain<Ops, Make>{ops_, std::move(make)}, options_.named(core::verb_name(where))};
   }
   /// Closes this block with an emitter using `router`; continues in a new block.
   template <class Router>
-  Stream<T, core::ReceiverSource<T>, core::Identity> exchange(Router router, Replication next) const {
+  Stream<T, core::ReceiverSource<T>, core::Identity> exchange(
+      Router router, Replication next, std::source_location where = std::source_location::current()) const {
     static_assert(!detail::is_view<T>::value,
                   "renoir: items that leave a block must own their data: turn string_view/span items into "
                   "std::string/std::vector before group_by, shuffle, collect and other exchanges");
     auto* gate = job_->graph.template make_gate<T>();
-    finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
-    core::BlockOptions options = options_.next(next);
+    finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)}, where);
+    core::BlockOptions options = options_.next(next).named(core::verb_name(where));
     return {job_, core::ReceiverSource<T>{gate}, core::Identity{}, std::move(options)};
   }
   /// Continues in a new block of one replica that receives every item.
-  auto gather() const { return exchange(core::ForwardRouter{}, Replication::one()); }
+  auto gather(std::source_location where = std::source_location::current()) const {
+    return exchange(core::ForwardRouter{}, Replication::one(), where);
+  }
   /// Closes this block with `terminal` (an emitter factory or a sink factory).
   template <class Terminal>
-  void finish(Terminal terminal) const {
+  void finish(Terminal terminal, std::source_location where = std::source_location::current()) const {
     job_->check_open();
     consume();
-    job_->graph.add_block(source_, ops_, std::move(terminal), options_);
+    job_->graph.add_block(source_, ops_, std::move(terminal), options_.named(core::verb_name(where)));
   }
 
   /// Before the job runs, gives this stream a sink that drops its items unless a verb used it

@@ -1,12 +1,12 @@
 # Installs the libraries, headers and a CMake package: find_package(renoir CONFIG) -> renoir::renoir.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS renoir renoir_api renoir_core renoir_transport renoir_topology
+install(TARGETS renoir renoir_api renoir_core renoir_transport renoir_topology renoir_launch
   EXPORT renoirTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(layer api core transport topology)
+foreach(layer api core transport topology launch)
   install(DIRECTORY ${layer}/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/renoir/${layer}
     FILES_MATCHING PATTERN "*.hpp")
 endforeach()

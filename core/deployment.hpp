@@ -9,7 +9,7 @@
 
 #include <renoir/core/network.hpp>
 #include <renoir/core/parker.hpp>
-#include <renoir/topology/placement.hpp>
+#include <renoir/core/placement.hpp>
 
 namespace renoir::core {
 
@@ -40,7 +40,7 @@ struct GateInstance {
 /// register an inbox for every channel that arrives from another host.
 class Deployment {
  public:
-  Deployment(std::vector<std::vector<topology::ReplicaPlacement>> placement, std::size_t this_host,
+  Deployment(std::vector<std::vector<core::ReplicaPlacement>> placement, std::size_t this_host,
              std::size_t ring_capacity, Network* network)
       : placement_(std::move(placement)), this_host_(this_host), ring_capacity_(ring_capacity), network_(network) {
     for (const auto& block : placement_) parkers_.emplace_back(std::make_unique<Parker[]>(block.size()));
@@ -48,7 +48,7 @@ class Deployment {
 
   std::size_t blocks() const { return placement_.size(); }
   std::size_t replicas(std::size_t block) const { return placement_.at(block).size(); }
-  const topology::ReplicaPlacement& placement(std::size_t block, std::size_t replica) const {
+  const core::ReplicaPlacement& placement(std::size_t block, std::size_t replica) const {
     return placement_.at(block).at(replica);
   }
   std::size_t host_of(std::size_t block, std::size_t replica) const { return placement(block, replica).host; }
@@ -93,7 +93,7 @@ class Deployment {
   }
 
  private:
-  std::vector<std::vector<topology::ReplicaPlacement>> placement_;
+  std::vector<std::vector<core::ReplicaPlacement>> placement_;
   std::size_t this_host_;
   std::size_t ring_capacity_;
   Network* network_;

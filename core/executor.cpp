@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <climits>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
@@ -23,7 +24,7 @@
 #include <renoir/core/replica.hpp>
 #include <renoir/core/stall_watchdog.hpp>
 #include <renoir/topology/hardware.hpp>
-#include <renoir/topology/placement.hpp>
+#include <renoir/core/placement.hpp>
 #include <renoir/transport/serialization.hpp>
 
 #if defined(__has_include)
@@ -142,15 +143,29 @@ struct HostRun {
 };
 
 std::unique_ptr<Deployment> deploy(const JobGraph& graph, const ExecutionConfig& config) {
-  std::vector<std::vector<topology::ReplicaPlacement>> placement;
+  std::vector<std::vector<core::ReplicaPlacement>> placement;
   for (std::size_t b = 0; b < graph.blocks(); ++b)
-    placement.push_back(topology::place(graph.block(b).options().replication, b, config.host_cores));
+    placement.push_back(core::place(graph.block(b).options().replication, b, config.host_cores));
   if (config.host_cores.size() > 1 && !config.network)
     throw std::logic_error("renoir: a job on several hosts needs a network");
   auto d = std::make_unique<Deployment>(std::move(placement), config.this_host, config.ring_capacity, config.network);
   for (const auto& gate : graph.gates()) gate->prepare(*d);
   if (config.network) config.network->prepare(d->channels());
   return d;
+}
+
+/// The job's error names the operators and the replica it came from, on stderr (the exception
+/// itself reaches execute_blocking() unchanged, so callers can still catch their own types).
+void report_failure(const std::string& block_name, const ReplicaInfo& info, const std::exception_ptr& error) {
+  std::string what = "an exception that is not a std::exception";
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    what = e.what();
+  } catch (...) {
+  }
+  std::fprintf(stderr, "renoir: replica %zu of %zu of block %zu (%s) on host %zu failed: %s\n", info.index, info.replicas,
+               info.block, block_name.empty() ? "unnamed" : block_name.c_str(), info.host, what.c_str());
 }
 
 void start_host(const JobGraph& graph, HostRun& host, RunState& run, const ExecutionConfig& config) {
@@ -177,7 +192,8 @@ void start_host(const JobGraph& graph, HostRun& host, RunState& run, const Execu
           } catch (const Cancelled&) {
             // another replica failed first; its error is the one reported
           } catch (...) {
-            run.fail(std::current_exception());
+            if (run.fail(std::current_exception()))
+              report_failure(graph.block(rc.info.block).options().name, rc.info, run.error());
           }
           detail::set_this_replica(nullptr);
           rc.parker->activity.set(Activity::done);

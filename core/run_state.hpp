@@ -24,12 +24,18 @@ class RunState {
  public:
   bool cancelled() const noexcept { return cancelled_.load(std::memory_order_acquire); }
 
-  void fail(std::exception_ptr error) {
+  /// Records `error` unless another one came first; true if it is the job's error.
+  bool fail(std::exception_ptr error) {
+    bool first = false;
     {
       std::lock_guard lock(mutex_);
-      if (!error_) error_ = std::move(error);
+      if (!error_) {
+        error_ = std::move(error);
+        first = true;
+      }
     }
     cancel();
+    return first;
   }
 
   void cancel() noexcept {

@@ -5,7 +5,8 @@ set -euo pipefail
 packages=("$@" cmake ninja-build g++ pkg-config python3
   libfabric-dev libfabric-bin libhwloc-dev hwloc libssh2-1-dev libtomlplusplus-dev
   libboost1.81-dev libgtest-dev libgmock-dev libbenchmark-dev openssh-server openssh-client
-  iptables time)  # iptables: the fault tests drop a host's packets; time: peak RSS in bench/
+  iptables time openmpi-bin)  # iptables: the fault tests drop a host's packets; time: peak RSS in
+# bench/; openmpi-bin: the test of jobs started by mpirun (it only launches, libfabric carries data)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

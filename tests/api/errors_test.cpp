@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <chrono>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,6 +46,28 @@ TEST_P(Errors, ThrowInMapOfTheSourceBlock) {
                  })
                  .collect_vec();
   expect_user_error(ctx, "map failed at 4321");
+}
+
+// The error's report on stderr names the block's operators (BlockOptions::name, set from the
+// verbs), the replica and the host; the exception itself is the user's, unchanged.
+TEST_P(Errors, TheReportNamesTheOperatorsAndTheReplica) {
+  auto ctx = context();
+  auto out = ctx.stream_par_iter(0, 100000)
+                 .filter([](int x) { return x >= 0; })
+                 .map([](int x) {
+                   if (x == 4321) throw UserError("map failed at 4321");
+                   return x;
+                 })
+                 .group_by_count([](int x) { return x % 7; })
+                 .collect_vec();
+  testing::internal::CaptureStderr();
+  expect_user_error(ctx, "map failed at 4321");
+  const std::string err = testing::internal::GetCapturedStderr();
+  const std::regex report("renoir: replica [0-9]+ of " + std::to_string(n()) +
+                          " of block 0 \\(stream_par_iter\\|filter\\|map\\|group_by[a-z_]*\\) on host [0-9]+ "
+                          "failed: map failed at 4321");
+  EXPECT_TRUE(std::regex_search(err, report)) << err;
+  EXPECT_EQ(err.find("renoir: replica", err.find("renoir: replica") + 1), std::string::npos) << "reported twice: " << err;
 }
 
 TEST_P(Errors, ThrowOnEveryReplica) {

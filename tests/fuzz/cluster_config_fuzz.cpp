@@ -1,14 +1,14 @@
-// Fuzzes topology::ClusterConfig::parse_string: any bytes give a valid configuration or a
+// Fuzzes launch::ClusterConfig::parse_string: any bytes give a valid configuration or a
 // ConfigError naming the source, and a valid one reads back equal from its to_toml().
-#include <renoir/topology/cluster_config.hpp>
+#include <renoir/launch/cluster_config.hpp>
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
-using renoir::topology::ClusterConfig;
-using renoir::topology::ConfigError;
+using renoir::launch::ClusterConfig;
+using renoir::launch::ConfigError;
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "renoir/topology/worker_watchdog.hpp"
+#include "renoir/launch/worker_watchdog.hpp"
 
 #include <gtest/gtest.h>
 #include <poll.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 // Writes all of `data` to `fd`.
@@ -140,4 +140,4 @@ TEST(WorkerWatchdog, LaunchedByRenoirFollowsTheEnvironment) {
 }
 
 }  // namespace
-}  // namespace renoir::topology
+}  // namespace renoir::launch

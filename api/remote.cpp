@@ -1,5 +1,5 @@
 // The remote run: the launching side and the worker side.
-#include <renoir/api/launch.hpp>
+#include <renoir/api/remote.hpp>
 
 #include <csignal>
 #include <cstdio>
@@ -16,8 +16,9 @@
 
 #include <renoir/core/executor.hpp>
 #include <renoir/core/transport_network.hpp>
-#include <renoir/topology/ssh_launcher.hpp>
-#include <renoir/topology/worker_watchdog.hpp>
+#include <renoir/launch/external_launcher.hpp>
+#include <renoir/launch/ssh_launcher.hpp>
+#include <renoir/launch/worker_watchdog.hpp>
 #include <renoir/transport/fabric_transport.hpp>
 
 namespace renoir::detail {
@@ -85,13 +86,13 @@ bool same_machine(const std::string& a, const std::string& b) { return a == b ||
 
 }  // namespace
 
-int launch_job(const topology::ClusterConfig& cluster) {
+int launch_job(const launch::ClusterConfig& cluster) {
   if (cluster.tracing_dir)
     std::fprintf(stderr,
                  "renoir: %s: tracing_dir = \"%s\" is accepted for Renoir compatibility, but this build records no "
                  "traces: nothing is written there\n",
                  cluster.source.c_str(), cluster.tracing_dir->c_str());
-  topology::LaunchSpec spec;
+  launch::LaunchSpec spec;
   spec.local_executable = "/proc/self/exe";
   spec.args = own_arguments();
   spec.job_secret = random_secret();
@@ -119,7 +120,7 @@ int launch_job(const topology::ClusterConfig& cluster) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   try {
-    const int status = topology::launch_workers(cluster, spec, stop_requested);
+    const int status = launch::launch_workers(cluster, spec, stop_requested);
     if (stop_requested.load())
       std::fprintf(stderr, "renoir-launch: stopped by %s; every worker was asked to stop\n",
                    stop_signal.load() == SIGINT ? "SIGINT (Ctrl-C)" : "SIGTERM");
@@ -135,15 +136,31 @@ const WorkerIdentity* worker_identity(const std::string& config_name) {
   static std::optional<WorkerIdentity> identity;
   std::lock_guard lock(mutex);
   if (identity) return &*identity;
-  if (!topology::launched_by_renoir()) return nullptr;
-  const char* host = std::getenv(std::string(topology::kEnvHostId).c_str());
+  if (!launch::launched_by_renoir()) {
+    // Started by mpirun or srun: the rank is the host id, every process reads the cluster file
+    // itself (same path on every host) and takes the secret from its environment.
+    const auto rank = launch::external_rank();
+    if (!rank) return nullptr;
+    WorkerIdentity w;
+    w.cluster = std::make_shared<const launch::ClusterConfig>(launch::ClusterConfig::parse_file(config_name));
+    if (rank->size != w.cluster->hosts.size())
+      throw std::runtime_error("renoir: " + rank->launcher + " started " + std::to_string(rank->size) +
+                               " processes but " + config_name + " lists " + std::to_string(w.cluster->hosts.size()) +
+                               " hosts: start one process per host (e.g. mpirun -np " +
+                               std::to_string(w.cluster->hosts.size()) + ")");
+    w.host = rank->rank;
+    w.secret = std::make_shared<const std::string>(launch::external_job_secret(*rank));
+    identity = std::move(w);
+    return &*identity;
+  }
+  const char* host = std::getenv(std::string(launch::kEnvHostId).c_str());
   if (!host) throw std::runtime_error("renoir worker: RENOIR_HOST_ID is not set");
-  auto handshake = topology::read_launcher_handshake();
-  topology::start_stdin_watchdog();
+  auto handshake = launch::read_launcher_handshake();
+  launch::start_stdin_watchdog();
   if (const char* cwd = std::getenv("RENOIR_LAUNCH_CWD")) (void)::chdir(cwd);  // stays put if absent
   WorkerIdentity w;
-  w.cluster = std::make_shared<const topology::ClusterConfig>(
-      topology::ClusterConfig::parse_string(handshake.config_toml, config_name));
+  w.cluster = std::make_shared<const launch::ClusterConfig>(
+      launch::ClusterConfig::parse_string(handshake.config_toml, config_name));
   w.host = std::stoul(host);
   if (w.host >= w.cluster->hosts.size())
     throw std::runtime_error("renoir worker: RENOIR_HOST_ID=" + std::string(host) + " names no host of the job");

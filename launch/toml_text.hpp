@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace renoir::topology::detail {
+namespace renoir::launch::detail {
 
 /// Why and where (1-based line, and column in characters, as toml++ counts) a text is refused.
 struct TomlTextError {
@@ -41,4 +41,4 @@ bool non_ascii_at(std::string_view text, std::size_t line, std::size_t column);
 /// cannot read: the character can be written as an escape, \uXXXX, instead).
 std::optional<TomlTextError> check_line_ending_backslashes(std::string_view text);
 
-}  // namespace renoir::topology::detail
+}  // namespace renoir::launch::detail

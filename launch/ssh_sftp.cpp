@@ -5,9 +5,9 @@
 #include <mutex>
 #include <random>
 
-#include "renoir/topology/ssh_session.hpp"
+#include "renoir/launch/ssh_session.hpp"
 
-namespace renoir::topology::detail {
+namespace renoir::launch::detail {
 namespace {
 
 using std::chrono::milliseconds;
@@ -214,4 +214,4 @@ void SshSession::upload(const std::string& path, std::string_view content,
   }
 }
 
-}  // namespace renoir::topology::detail
+}  // namespace renoir::launch::detail

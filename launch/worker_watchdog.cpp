@@ -1,4 +1,4 @@
-#include "renoir/topology/worker_watchdog.hpp"
+#include "renoir/launch/worker_watchdog.hpp"
 
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 // One byte at a time, so that nothing past the handshake is consumed.
@@ -91,4 +91,4 @@ void start_stdin_watchdog(int exit_code) {
   }).detach();
 }
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

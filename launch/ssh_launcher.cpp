@@ -1,4 +1,4 @@
-#include "renoir/topology/ssh_launcher.hpp"
+#include "renoir/launch/ssh_launcher.hpp"
 
 #include <libssh2.h>
 #include <string.h>  // sigabbrev_np
@@ -14,11 +14,11 @@
 #include <sstream>
 #include <thread>
 
-#include "renoir/topology/ssh_command.hpp"
-#include "renoir/topology/ssh_session.hpp"
-#include "renoir/topology/worker_watchdog.hpp"
+#include "renoir/launch/ssh_command.hpp"
+#include "renoir/launch/ssh_session.hpp"
+#include "renoir/launch/worker_watchdog.hpp"
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 using detail::Cancelled;
@@ -568,4 +568,4 @@ int launch_workers(const ClusterConfig& cfg, const LaunchSpec& spec,
   return run_workers(cfg, spec, stop, LaunchOptions::from_env()).status;
 }
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

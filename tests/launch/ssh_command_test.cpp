@@ -1,4 +1,4 @@
-#include "renoir/topology/ssh_command.hpp"
+#include "renoir/launch/ssh_command.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <string>
 
-#include "renoir/topology/ssh_launcher.hpp"
+#include "renoir/launch/ssh_launcher.hpp"
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 TEST(ShellQuote, WrapsInSingleQuotes) {
@@ -119,4 +119,4 @@ TEST(OutputPrefix, AddressOrAddressAndPort) {
 }
 
 }  // namespace
-}  // namespace renoir::topology
+}  // namespace renoir::launch

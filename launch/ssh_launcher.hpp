@@ -49,9 +49,9 @@
 #include <utility>
 #include <vector>
 
-#include "renoir/topology/cluster_config.hpp"
+#include "renoir/launch/cluster_config.hpp"
 
-namespace renoir::topology {
+namespace renoir::launch {
 
 /// What to start on every host.
 struct LaunchSpec {
@@ -150,4 +150,4 @@ LaunchResult run_workers(const ClusterConfig& cfg, const LaunchSpec& spec,
 int launch_workers(const ClusterConfig& cfg, const LaunchSpec& spec,
                    const std::atomic<bool>& stop);
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace renoir::topology {
+namespace renoir::launch {
 
 /// `s` as one word for a POSIX shell, in single quotes: `it's` -> `'it'\''s'`, `` -> `''`.
 /// Every character, newlines included, reaches the program unchanged.
@@ -47,4 +47,4 @@ long parse_worker_pid_line(std::string_view line);
 ///     kill -s TERM -- -<pgid> 2>/dev/null; kill -s CONT -- -<pgid> 2>/dev/null
 std::string remote_kill_command(long pgid, std::string_view signal);
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

@@ -1,4 +1,4 @@
-#include "renoir/topology/cluster_config.hpp"
+#include "renoir/launch/cluster_config.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 // The message of the ConfigError that parsing `toml` (named "c.toml") throws.
@@ -424,4 +424,4 @@ TEST(ClusterConfig, ParseFile) {
 }
 
 }  // namespace
-}  // namespace renoir::topology
+}  // namespace renoir::launch

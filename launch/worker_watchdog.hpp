@@ -31,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-namespace renoir::topology {
+namespace renoir::launch {
 
 /// Environment variable names of the process contract.
 inline constexpr std::string_view kEnvHostId = "RENOIR_HOST_ID";
@@ -68,4 +68,4 @@ std::string read_config_toml_from_stdin();
 /// (the sshd session) dies (PR_SET_PDEATHSIG). Call it once, after reading the handshake.
 void start_stdin_watchdog(int exit_code = kStdinClosedExitCode);
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

@@ -25,9 +25,9 @@
 #include <string>
 #include <thread>
 
-#include "renoir/topology/worker_watchdog.hpp"
+#include "renoir/launch/worker_watchdog.hpp"
 
-namespace rt = renoir::topology;
+namespace rt = renoir::launch;
 
 int main(int argc, char** argv) {
   const char* id_env = std::getenv("RENOIR_HOST_ID");

@@ -1,9 +1,9 @@
 // Placement of a block's replicas onto hosts and cores, computed identically by every process.
-#include <renoir/topology/placement.hpp>
+#include <renoir/core/placement.hpp>
 
 #include <stdexcept>
 
-namespace renoir::topology {
+namespace renoir::core {
 
 std::vector<ReplicaPlacement> place(const Replication& replication, std::size_t block,
                                     const std::vector<std::size_t>& host_cores) {
@@ -19,4 +19,4 @@ std::vector<ReplicaPlacement> place(const Replication& replication, std::size_t 
   return out;
 }
 
-}  // namespace renoir::topology
+}  // namespace renoir::core

@@ -1,5 +1,5 @@
 // The cluster configuration file: parsing and validation (toml++), and writing it back.
-#include "renoir/topology/cluster_config.hpp"
+#include "renoir/launch/cluster_config.hpp"
 
 #include <pwd.h>
 #include <unistd.h>
@@ -15,9 +15,9 @@
 
 #include <toml++/toml.h>
 
-#include "renoir/topology/toml_text.hpp"
+#include "renoir/launch/toml_text.hpp"
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 std::string_view type_name(toml::node_type type) {
@@ -320,4 +320,4 @@ std::string ClusterConfig::to_toml() const {
   return out.str();
 }
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

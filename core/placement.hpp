@@ -3,9 +3,9 @@
 #include <cstddef>
 #include <vector>
 
-#include <renoir/topology/replication.hpp>
+#include <renoir/core/replication.hpp>
 
-namespace renoir::topology {
+namespace renoir::core {
 
 /// Where one replica runs.
 struct ReplicaPlacement {
@@ -21,4 +21,4 @@ struct ReplicaPlacement {
 std::vector<ReplicaPlacement> place(const Replication& replication, std::size_t block,
                                     const std::vector<std::size_t>& host_cores);
 
-}  // namespace renoir::topology
+}  // namespace renoir::core

@@ -15,14 +15,14 @@
 #include <string>
 #include <string_view>
 
-#include "renoir/topology/cluster_config.hpp"
+#include "renoir/launch/cluster_config.hpp"
 
 // libssh2's handle types, without including <libssh2.h> here.
 struct _LIBSSH2_SESSION;
 struct _LIBSSH2_CHANNEL;
 struct _LIBSSH2_SFTP;
 
-namespace renoir::topology::detail {
+namespace renoir::launch::detail {
 
 using Clock = std::chrono::steady_clock;
 
@@ -109,4 +109,4 @@ class SshSession {
   _LIBSSH2_SFTP* sftp_ = nullptr;
 };
 
-}  // namespace renoir::topology::detail
+}  // namespace renoir::launch::detail

@@ -1,6 +1,6 @@
-#include "renoir/topology/ssh_command.hpp"
+#include "renoir/launch/ssh_command.hpp"
 
-namespace renoir::topology {
+namespace renoir::launch {
 
 std::string shell_quote(std::string_view s) {
   std::string out;
@@ -84,4 +84,4 @@ std::string remote_kill_command(long pgid, std::string_view signal) {
   return cmd;
 }
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-namespace renoir::topology {
+namespace renoir::launch {
 
 /// A configuration file that cannot be read or does not describe a valid cluster. The message
 /// names the file and the line:column (or the host) at fault; it never contains a secret.
@@ -122,4 +122,4 @@ struct ClusterConfig {
   std::string to_toml() const;
 };
 
-}  // namespace renoir::topology
+}  // namespace renoir::launch

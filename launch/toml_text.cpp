@@ -1,10 +1,10 @@
 // What a TOML text must be checked for before toml++ may parse it (see toml_text.hpp).
-#include "renoir/topology/toml_text.hpp"
+#include "renoir/launch/toml_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
-namespace renoir::topology::detail {
+namespace renoir::launch::detail {
 namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
@@ -188,4 +188,4 @@ std::optional<TomlTextError> check_line_ending_backslashes(std::string_view text
   return std::nullopt;
 }
 
-}  // namespace renoir::topology::detail
+}  // namespace renoir::launch::detail

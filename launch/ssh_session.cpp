@@ -1,4 +1,4 @@
-#include "renoir/topology/ssh_session.hpp"
+#include "renoir/launch/ssh_session.hpp"
 
 #include <libssh2.h>
 #include <libssh2_sftp.h>
@@ -19,7 +19,7 @@
 #include <mutex>
 #include <vector>
 
-namespace renoir::topology::detail {
+namespace renoir::launch::detail {
 namespace {
 
 using std::chrono::milliseconds;
@@ -576,4 +576,4 @@ int SshSession::run_command(const std::string& command, milliseconds timeout) {
   return status;
 }
 
-}  // namespace renoir::topology::detail
+}  // namespace renoir::launch::detail

@@ -1,7 +1,7 @@
 // The SSH launcher against two real sshd instances on 127.0.0.2 and 127.0.0.3, each with its own
 // configuration, host key and authorized_keys in a temporary directory (nothing of the
-// machine's own /etc/ssh or ~/.ssh is touched). The worker is tests/topology/fake_worker.cpp.
-#include "renoir/topology/ssh_launcher.hpp"
+// machine's own /etc/ssh or ~/.ssh is touched). The worker is tests/launch/fake_worker.cpp.
+#include "renoir/launch/ssh_launcher.hpp"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -28,7 +28,7 @@
 #include <sstream>
 #include <thread>
 
-namespace renoir::topology {
+namespace renoir::launch {
 namespace {
 
 namespace fs = std::filesystem;
@@ -1014,4 +1014,4 @@ TEST_F(SshLauncherTest, InvalidSpecsAreRejectedBeforeConnecting) {
 }
 
 }  // namespace
-}  // namespace renoir::topology
+}  // namespace renoir::launch

@@ -6,19 +6,19 @@
 #include <string>
 
 #include <renoir/core/job_graph.hpp>
-#include <renoir/topology/cluster_config.hpp>
+#include <renoir/launch/cluster_config.hpp>
 
 namespace renoir::detail {
 
 /// Starts this executable, with the same arguments, on every host of `cluster` over SSH and
 /// waits for them; returns the combined exit status (0 if every worker succeeded). Ctrl-C
 /// (SIGINT) or SIGTERM stops every worker.
-int launch_job(const topology::ClusterConfig& cluster);
+int launch_job(const launch::ClusterConfig& cluster);
 
-/// What a worker learns from its launcher (see topology/worker_watchdog.hpp for the contract).
+/// What a worker learns from its launcher (see launch/worker_watchdog.hpp for the contract).
 struct WorkerIdentity {
   std::size_t host = 0;
-  std::shared_ptr<const topology::ClusterConfig> cluster;
+  std::shared_ptr<const launch::ClusterConfig> cluster;
   std::shared_ptr<const std::string> secret;  ///< never printed
 };
 

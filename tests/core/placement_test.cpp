@@ -1,15 +1,15 @@
-// Tests topology/placement.hpp: Renoir's replication semantics over hosts and cores.
-#include <renoir/topology/placement.hpp>
+// Tests core/placement.hpp: Renoir's replication semantics over hosts and cores.
+#include <renoir/core/placement.hpp>
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-using renoir::topology::place;
-using renoir::topology::Replication;
+using renoir::core::place;
+using renoir::core::Replication;
 
 namespace {
-std::map<std::size_t, std::size_t> per_host(const std::vector<renoir::topology::ReplicaPlacement>& p) {
+std::map<std::size_t, std::size_t> per_host(const std::vector<renoir::core::ReplicaPlacement>& p) {
   std::map<std::size_t, std::size_t> m;
   for (const auto& r : p) ++m[r.host];
   return m;
