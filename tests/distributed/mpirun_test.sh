@@ -38,36 +38,29 @@ else
   bad "wordcount under mpirun failed: $(head -5 "$tmp/mpi.err")"
 fi
 
-items=$(scaled 10000000)
-if mpi 2 "$build/tests/distributed/shuffle_job" --remote "$tmp/mpi.toml" "$items" > "$tmp/sh.txt" 2> "$tmp/sh.err"; then
-  sort "$tmp/sh.txt" > "$tmp/sh.sorted"
-  "$build/tests/distributed/shuffle_job" --local 2 "$items" | sort > "$tmp/sh_local.sorted"
-  if [ -s "$tmp/sh_local.sorted" ] && cmp -s "$tmp/sh.sorted" "$tmp/sh_local.sorted"; then
-    ok "shuffle job under mpirun -np 2 equals --local"
+# The shuffle job over `np` processes of `config` gives what --local 2 gives.
+check_shuffle() {  # np, config, items, description
+  local np=$1 cfg=$2 items=$3 what=$4 out="$tmp/sh$1"
+  if mpi "$np" "$build/tests/distributed/shuffle_job" --remote "$cfg" "$items" > "$out.txt" 2> "$out.err"; then
+    sort "$out.txt" > "$out.sorted"
+    "$build/tests/distributed/shuffle_job" --local 2 "$items" | sort > "$out.local"
+    if [ -s "$out.local" ] && cmp -s "$out.sorted" "$out.local"; then
+      ok "shuffle job $what equals --local"
+    else
+      bad "shuffle job $what differs from --local: $(diff "$out.sorted" "$out.local" | head -5)"
+    fi
   else
-    bad "shuffle job under mpirun differs from --local: $(diff "$tmp/sh.sorted" "$tmp/sh_local.sorted" | head -5)"
+    bad "shuffle job $what failed: $(head -5 "$out.err")"
   fi
-else
-  bad "shuffle job under mpirun failed: $(head -5 "$tmp/sh.err")"
-fi
+}
+check_shuffle 2 "$tmp/mpi.toml" "$(scaled 10000000)" "under mpirun -np 2"
 
 # 16 processes on 8 loopback addresses (127.0.0.2..9, two processes each on ports of their own),
 # oversubscribing the machine's cores: every pair of processes exchanges batches.
 for i in $(seq 0 15); do
   printf '[[host]]\naddress = "127.0.0.%d"\nbase_port = %d\nnum_cores = 1\n' $((i / 2 + 2)) $((base_port + 100 * (i % 2)))
 done > "$tmp/mpi16.toml"
-items=$(scaled 2000000)
-if mpi 16 "$build/tests/distributed/shuffle_job" --remote "$tmp/mpi16.toml" "$items" > "$tmp/sh16.txt" 2> "$tmp/sh16.err"; then
-  sort "$tmp/sh16.txt" > "$tmp/sh16.sorted"
-  "$build/tests/distributed/shuffle_job" --local 2 "$items" | sort > "$tmp/sh16_local.sorted"
-  if [ -s "$tmp/sh16_local.sorted" ] && cmp -s "$tmp/sh16.sorted" "$tmp/sh16_local.sorted"; then
-    ok "shuffle job over 16 processes (mpirun -np 16, 8 addresses) equals --local"
-  else
-    bad "shuffle job over 16 processes differs from --local: $(diff "$tmp/sh16.sorted" "$tmp/sh16_local.sorted" | head -5)"
-  fi
-else
-  bad "shuffle job over 16 processes failed: $(head -5 "$tmp/sh16.err")"
-fi
+check_shuffle 16 "$tmp/mpi16.toml" "$(scaled 2000000)" "over 16 processes (mpirun -np 16, 8 addresses)"
 
 # Mistakes end with an error that says what to do, not a hang.
 expect_mpi_error() {  # description, stderr regex, command...
@@ -86,5 +79,5 @@ expect_mpi_error "three processes for a two-host file" "started 3 processes but 
   mpi 3 "$build/examples/wordcount" --remote "$tmp/mpi.toml" "$tmp/corpus.txt"
 expect_mpi_error "no job secret" "RENOIR_JOB_SECRET is not" \
   env -u RENOIR_JOB_SECRET timeout 60 mpirun -np 2 "$build/examples/wordcount" --remote "$tmp/mpi.toml" "$tmp/corpus.txt"
-if grep -q "$RENOIR_JOB_SECRET" "$tmp/mpi.err" "$tmp/sh.err" "$tmp/f.err"; then bad "the secret was printed"; else ok "the secret is never printed"; fi
+if grep -q "$RENOIR_JOB_SECRET" "$tmp/mpi.err" "$tmp/sh2.err" "$tmp/sh16.err" "$tmp/f.err"; then bad "the secret was printed"; else ok "the secret is never printed"; fi
 finish
