@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds and runs the test suite under sanitizers (the presets of CMakePresets.json):
 #
-#   tools/sanitize.sh asan [CTEST_ARGS...]   ASan + LSan + UBSan, the whole suite   (build-asan/)
+#   tools/sanitize.sh asan [CTEST_ARGS...]   ASan + LSan + UBSan, the GoogleTest suites (core, api,
+#                                            launch, transport)                      (build-asan/)
 #   tools/sanitize.sh tsan [CTEST_ARGS...]   TSan, the core and transport suites and the api tests
 #                                            where threads meet (RENOIR_SKIP_TESTS) (build-tsan/)
 #
 # Any report fails its test: UBSan is built with -fno-sanitize-recover=all, TSan halts on the
 # first report, ASan always does, LSan reports leaks at exit. The options are compiled into the
 # executables too (cmake/sanitizer_defaults.cpp.in), so they hold in the workers that sshd
-# starts for the distributed tests. Before the suite, the sanitizer.* tests check that the build
+# starts in the launch tests. Before the suite, the sanitizer.* tests check that the build
 # really is sanitized (deliberately wrong programs must be reported); without them, or if one
 # fails, the run fails. Extra arguments go to ctest (e.g. -R transport --repeat until-fail:20).
 # JOBS (default 2) bounds the build and ctest parallelism. Prints the time of each phase.
