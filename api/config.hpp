@@ -30,7 +30,7 @@ class RuntimeConfig {
   static RuntimeConfig local_all_cores();
 
   /// Runs in this process as if on hosts with `host_cores[h]` cores each: every simulated host
-  /// has its own replicas and they exchange serialized batches through an in-memory network.
+  /// has its own replicas and they exchange serialized batches over the in-process transport.
   /// For testing jobs on a multi-host topology without machines. Throws std::invalid_argument
   /// if a host has no core or all of them have more than max_local_replicas().
   static RuntimeConfig simulated(std::vector<std::size_t> host_cores);

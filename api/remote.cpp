@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include <renoir/core/executor.hpp>
-#include <renoir/core/transport_network.hpp>
+#include <renoir/core/network.hpp>
 #include <renoir/launch/external_launcher.hpp>
 #include <renoir/launch/ssh_launcher.hpp>
 #include <renoir/launch/worker_watchdog.hpp>
@@ -58,25 +58,6 @@ std::vector<std::string> own_arguments() {
   return args;
 }
 
-/// Test-only fault switches, for the distributed failure tests:
-///   RENOIR_FAULT_CRASH_HOST=<id> [RENOIR_FAULT_CRASH_AFTER_MS=<ms>]: that host aborts mid-job;
-///   RENOIR_FAULT_BAD_SECRET_HOST=<id>: that host presents a wrong job secret to its peers.
-bool fault_on(const char* var, std::size_t host) {
-  const char* v = std::getenv(var);
-  return v && std::to_string(host) == v;
-}
-
-void inject_faults(std::size_t host) {
-  if (!fault_on("RENOIR_FAULT_CRASH_HOST", host)) return;
-  const char* after = std::getenv("RENOIR_FAULT_CRASH_AFTER_MS");
-  const auto ms = std::chrono::milliseconds(after ? std::stoul(after) : 100);
-  std::thread([ms] {
-    std::this_thread::sleep_for(ms);
-    std::fprintf(stderr, "renoir worker: RENOIR_FAULT_CRASH_HOST: aborting on purpose\n");
-    std::abort();
-  }).detach();
-}
-
 bool is_loopback(const std::string& address) {
   return address.rfind("127.", 0) == 0 || address == "localhost" || address == "::1" || address == "[::1]";
 }
@@ -101,9 +82,9 @@ int launch_job(const launch::ClusterConfig& cluster) {
   // working directory when their host has it, so relative input paths mean the same thing
   // on a shared file system (and on loopback test clusters).
   if (char cwd[4096]; ::getcwd(cwd, sizeof cwd)) spec.env.emplace_back("RENOIR_LAUNCH_CWD", cwd);
-  // Test-only fault switches, worker diagnostics and sanitizer options (for sanitized builds:
-  // sshd would drop them, and a worker should check what the launcher checks) travel to the
-  // workers.
+  // The test jobs' fault switches (RENOIR_FAULT_*, read by tests/distributed/ jobs, not by the
+  // library), worker diagnostics and sanitizer options (for sanitized builds: sshd would drop
+  // them, and a worker should check what the launcher checks) travel to the workers.
   auto forwarded = [](const std::string& var) {
     for (const char* prefix : {"RENOIR_FAULT_", "RENOIR_WORKER_", "ASAN_OPTIONS=", "LSAN_OPTIONS=", "UBSAN_OPTIONS=",
                                "TSAN_OPTIONS="})
@@ -174,7 +155,7 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   transport::TransportConfig tc;
   for (const auto& h : hosts) tc.peers.push_back(h.address + ":" + std::to_string(h.base_port));
   tc.self = static_cast<transport::PeerId>(worker.host);
-  tc.secret = fault_on("RENOIR_FAULT_BAD_SECRET_HOST", worker.host) ? "not-the-job-secret" : *worker.secret;
+  tc.secret = *worker.secret;
   tc.heartbeat_interval = std::chrono::milliseconds(worker.cluster->heartbeat_interval_ms);
   tc.peer_timeout = std::chrono::milliseconds(worker.cluster->peer_timeout_ms);
   transport::FabricOptions options;
@@ -189,11 +170,10 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   };
   transport::FabricTransport fabric(std::move(tc), options);
   phase("transport open");
-  inject_faults(worker.host);
   fabric.connect_all(std::chrono::milliseconds(worker.cluster->connect_timeout_ms));
   phase("connected");
 
-  core::TransportNetwork network(fabric);
+  core::Network network(fabric);
   core::ExecutionConfig exec;
   exec.host_cores.clear();
   for (const auto& h : hosts) exec.host_cores.push_back(h.num_cores);

@@ -297,9 +297,15 @@ class Stream {
                   "renoir: items that leave a block must own their data: turn string_view/span items into "
                   "std::string/std::vector before group_by, shuffle, collect and other exchanges");
     auto* gate = job_->graph.template make_gate<T>();
-    finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)}, where);
+    feed(gate, std::move(router), where);
     core::BlockOptions options = options_.next(next).named(core::verb_name(where));
     return {job_, core::ReceiverSource<T>{gate}, core::Identity{}, std::move(options)};
+  }
+  /// Closes this block with an emitter into `gate` (a new gate, or one shared with other
+  /// inputs, as merge's) using `router`: how every verb that moves items opens a gate.
+  template <class Router>
+  void feed(core::Gate<T>* gate, Router router, std::source_location where = std::source_location::current()) const {
+    finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)}, where);
   }
   /// Continues in a new block of one replica that receives every item.
   auto gather(std::source_location where = std::source_location::current()) const {
@@ -347,37 +353,6 @@ class Stream {
 
 }  // namespace renoir
 
-#include <renoir/api/keyed_stream.hpp>
-#include <renoir/api/operators/map.hpp>
-#include <renoir/api/operators/filter.hpp>
-#include <renoir/api/operators/filter_map.hpp>
-#include <renoir/api/operators/flat_map.hpp>
-#include <renoir/api/operators/inspect.hpp>
-#include <renoir/api/operators/add_timestamps.hpp>
-#include <renoir/api/operators/reorder.hpp>
-#include <renoir/api/operators/window.hpp>
-#include <renoir/api/operators/interval_join.hpp>
-#include <renoir/api/operators/window_join.hpp>
-#include <renoir/api/operators/group_by.hpp>
-#include <renoir/api/operators/shuffle.hpp>
-#include <renoir/api/operators/split.hpp>
-#include <renoir/api/operators/merge.hpp>
-#include <renoir/api/operators/zip.hpp>
-#include <renoir/api/operators/join.hpp>
-#include <renoir/api/operators/replay.hpp>
-#include <renoir/api/operators/iterate.hpp>
-#include <renoir/api/operators/iterate_delta.hpp>
-#include <renoir/api/operators/route.hpp>
-#include <renoir/api/operators/fold.hpp>
-#include <renoir/api/operators/reduce.hpp>
-#include <renoir/api/operators/group_by_fold.hpp>
-#include <renoir/api/operators/group_by_reduce.hpp>
-#include <renoir/api/operators/unique_assoc.hpp>
-#include <renoir/api/operators/sorted_by.hpp>
-#include <renoir/api/operators/limit.hpp>
-#include <renoir/api/operators/map_memo.hpp>
-#include <renoir/api/operators/sorted_limit.hpp>
-#include <renoir/api/sinks/collect.hpp>
-#include <renoir/api/sinks/for_each.hpp>
-#include <renoir/api/sinks/write_csv.hpp>
-#include <renoir/api/sinks/collect_channel.hpp>
+#include <renoir/api/keyed_stream.hpp>  // Stream and KeyedStream refer to each other
+// The verbs are defined in api/operators/ and api/sinks/, one header each; <renoir/renoir.hpp>
+// includes them all.

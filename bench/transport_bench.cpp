@@ -204,7 +204,7 @@ Throughput fabric_throughput(FabricPair& p, std::size_t size, std::size_t count)
     unsigned sink = 0;
     while (n < count) {
       std::size_t k = p.b->poll_each(
-          [&](const rt::MessageView& v) { sink += static_cast<unsigned>(v.payload[0]); });
+          [&](const rt::DeliveryView& v) { sink += static_cast<unsigned>(v.payload[0]); });
       if (k == 0) std::this_thread::yield();
       n += k;
     }
@@ -225,7 +225,7 @@ Throughput fabric_throughput(FabricPair& p, std::size_t size, std::size_t count)
 
 Latency fabric_latency(FabricPair& p, std::size_t rtts) {
   std::thread echo([&] {
-    std::vector<rt::Message> got;
+    std::vector<rt::Delivery> got;
     for (std::size_t i = 0; i < rtts; ++i) {
       got.clear();
       while (p.b->wait(got, 1s, 1) == 0) {
@@ -236,7 +236,7 @@ Latency fabric_latency(FabricPair& p, std::size_t rtts) {
   });
   std::vector<double> us;
   std::vector<std::byte> msg(64);
-  std::vector<rt::Message> got;
+  std::vector<rt::Delivery> got;
   for (std::size_t i = 0; i < rtts; ++i) {
     auto t0 = Clock::now();
     while (!p.a->try_send(1, 0, 0, msg)) {

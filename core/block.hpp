@@ -7,6 +7,7 @@
 #include <utility>
 
 #include <renoir/core/batch_mode.hpp>
+#include <renoir/core/op_base.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/replication.hpp>
 
@@ -88,6 +89,7 @@ class Block final : public BlockBase {
 
   void run(const ReplicaContext& rc) const override {
     auto chain = ops_.build(terminal_.make(rc));
+    static_assert(ChainStage<decltype(chain)>, "renoir: a chain stage needs flush(), watermark(t), restart(), end()");
     source_.run(chain, rc);
   }
 

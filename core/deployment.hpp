@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -17,8 +18,9 @@ namespace renoir::core {
 class Inbox {
  public:
   virtual ~Inbox() = default;
-  /// Deserializes one message and hands it to the ring, or keeps it if the ring is full.
-  virtual void deliver(const std::vector<std::byte>& bytes) = 0;
+  /// Deserializes one message (in place: `bytes` is the transport's receive buffer) and hands
+  /// it to the ring, or keeps it if the ring is full. One virtual call per batch.
+  virtual void deliver(std::span<const std::byte> bytes) = 0;
   /// Moves kept messages into the ring; returns how many are still waiting.
   virtual std::size_t drain() = 0;
   /// How many messages went into the ring since the last call.

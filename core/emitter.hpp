@@ -103,7 +103,8 @@ class Emitter {
 
   void send(std::size_t d, Message<T>&& m) {
     if (!out_.rings[d]) {  // the receiver is on another host
-      out_.network->send(out_.hosts[d], out_.channels[d], encode(m), *run_);
+      encode_into(m, wire_);  // into a buffer kept across batches: no allocation per batch
+      out_.network->send(out_.hosts[d], out_.channels[d], wire_, *run_);
       return;
     }
     auto& ring = *out_.rings[d];
@@ -129,6 +130,7 @@ class Emitter {
   const std::atomic<std::uint64_t>* ticks_ = nullptr;  // null unless the batch mode is timed
   std::uint64_t seen_tick_ = 0;
   std::chrono::steady_clock::time_point last_flush_;
+  std::vector<std::byte> wire_;  // the serialized batch to a remote receiver
 };
 
 /// Creates one emitter per replica of the sending block.

@@ -20,11 +20,11 @@
 #include <vector>
 
 #include <renoir/core/deployment.hpp>
-#include <renoir/core/memory_network.hpp>
 #include <renoir/core/replica.hpp>
 #include <renoir/core/stall_watchdog.hpp>
 #include <renoir/topology/hardware.hpp>
 #include <renoir/core/placement.hpp>
+#include <renoir/transport/inprocess_transport.hpp>
 #include <renoir/transport/serialization.hpp>
 
 #if defined(__has_include)
@@ -91,9 +91,17 @@ std::string activity_summary(const std::vector<const Activity*>& replicas) {
 void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
                     const std::vector<const Activity*>& replicas) {
   constexpr auto kStatusEvery = std::chrono::milliseconds(200);
-  std::uint32_t channel = 0;
-  std::vector<std::byte> bytes;
   auto next_status = std::chrono::steady_clock::now();
+  auto deliver = [&d](std::uint32_t channel, std::span<const std::byte> bytes) {
+    Inbox* inbox = d.inbox(channel);
+    if (!inbox) throw std::runtime_error("renoir: message on unknown channel " + std::to_string(channel));
+    try {
+      inbox->deliver(bytes);
+    } catch (const transport::DecodeError& e) {
+      throw transport::DecodeError("renoir: a corrupt message on channel " + std::to_string(channel) + ": " +
+                                   e.what());
+    }
+  };
   while (!done.load(std::memory_order_acquire) && !run.cancelled()) {
     if (const auto now = std::chrono::steady_clock::now(); now >= next_status) {
       d.network()->tick("running: " + activity_summary(replicas));
@@ -105,17 +113,7 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
     std::size_t waiting = 0;
     for (auto& [id, inlet] : d.inboxes()) waiting += inlet.inbox->drain();
     bool progressed = false;
-    while (d.network()->try_receive(channel, bytes)) {
-      Inbox* inbox = d.inbox(channel);
-      if (!inbox) throw std::runtime_error("renoir: message on unknown channel " + std::to_string(channel));
-      try {
-        inbox->deliver(bytes);
-      } catch (const transport::DecodeError& e) {
-        throw transport::DecodeError("renoir: a corrupt message on channel " + std::to_string(channel) +
-                                     ": " + e.what());
-      }
-      progressed = true;
-    }
+    while (d.network()->receive(deliver) > 0) progressed = true;
     for (auto& [id, inlet] : d.inboxes())
       if (const std::uint32_t n = inlet.inbox->take_moved()) d.network()->consumed(inlet.sender_host, id, n);
     d.network()->flush_consumed();
@@ -124,7 +122,7 @@ void deliver_remote(Deployment& d, RunState& run, const std::atomic<bool>& done,
       d.network_parker().park([] { return false; }, [&] { return done.load() || run.cancelled(); },
                               std::chrono::milliseconds(1));
     else
-      d.network()->wait(std::chrono::microseconds(500));
+      d.network()->receive(deliver, std::chrono::milliseconds(1));
   }
 }
 
@@ -322,15 +320,56 @@ void execute(const JobGraph& graph, const ExecutionConfig& config) {
   run_hosts(graph, hosts, {config}, config.stall_timeout);
 }
 
+namespace {
+
+/// The simulated hosts' links: in-process transports on one hub, connected to each other, with
+/// no heartbeats and no peer timeout (a host of this process cannot get lost).
+struct SimulatedLinks {
+  std::vector<std::unique_ptr<transport::InProcessTransport>> transports;
+  std::vector<std::unique_ptr<Network>> networks;
+
+  explicit SimulatedLinks(std::size_t hosts) {
+    auto hub = std::make_shared<transport::InProcessHub>();
+    transport::TransportConfig tc;
+    for (std::size_t h = 0; h < hosts; ++h) tc.peers.push_back("127.0.0.1:" + std::to_string(h + 1));
+    tc.secret = "simulated";
+    tc.credits = 8;  // little slack, so that backpressure across hosts shows in tests
+    tc.heartbeat_interval = std::chrono::hours(1);
+    tc.peer_timeout = std::chrono::milliseconds(0);
+    for (std::size_t h = 0; h < hosts; ++h) {
+      tc.self = static_cast<transport::PeerId>(h);
+      transports.push_back(std::make_unique<transport::InProcessTransport>(hub, tc));
+    }
+    // Each connect_all() waits for every peer's handshake: all at once.
+    std::vector<std::exception_ptr> errors(hosts);
+    {
+      std::vector<std::jthread> connecting;
+      for (std::size_t h = 0; h < hosts; ++h)
+        connecting.emplace_back([&, h] {
+          try {
+            transports[h]->connect_all(std::chrono::seconds(30));
+          } catch (...) {
+            errors[h] = std::current_exception();
+          }
+        });
+    }
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+    for (auto& t : transports) networks.push_back(std::make_unique<Network>(*t));
+  }
+};
+
+}  // namespace
+
 void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& host_cores, bool pin) {
-  MemoryNetwork network(host_cores.size(), 8);
+  SimulatedLinks links(host_cores.size());
   std::vector<std::unique_ptr<HostRun>> hosts;
   std::vector<ExecutionConfig> configs(host_cores.size());
   std::size_t core_offset = 0;
   for (std::size_t h = 0; h < host_cores.size(); ++h) {
     configs[h].host_cores = host_cores;
     configs[h].this_host = h;
-    configs[h].network = &network.endpoint(h);
+    configs[h].network = links.networks[h].get();
     configs[h].pin = pin;
     configs[h].core_offset = core_offset;  // the simulated hosts share this machine
     core_offset += host_cores[h];

@@ -30,8 +30,9 @@ struct ExecutionConfig {
 void execute(const JobGraph& graph, const ExecutionConfig& config);
 
 /// Runs the whole job as if on hosts with `host_cores` cores each, all in this process: every
-/// simulated host has its own deployment and replica threads, and they exchange serialized
-/// batches through an in-memory network with credits. For tests of the distributed path.
+/// simulated host has its own deployment, replica threads and network thread, and they exchange
+/// serialized batches over the in-process transport: the path of a remote run, in one process.
+/// For tests of the distributed path.
 void execute_simulated(const JobGraph& graph, const std::vector<std::size_t>& host_cores, bool pin = true);
 
 }  // namespace renoir::core

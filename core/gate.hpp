@@ -76,8 +76,14 @@ template <class T>
 class RingInbox final : public Inbox {
  public:
   RingInbox(SpscRing<Message<T>>* ring, Parker* receiver) : ring_(ring), receiver_(receiver) {}
-  void deliver(const std::vector<std::byte>& bytes) override {
-    waiting_.push_back(decode<T>(bytes));
+  void deliver(std::span<const std::byte> bytes) override {
+    auto m = decode<T>(bytes);
+    if (waiting_.empty() && ring_->try_push(std::move(m))) {  // try_push moves only on success
+      ++moved_;
+      receiver_->wake();
+      return;
+    }
+    waiting_.push_back(std::move(m));
     drain();
   }
   std::size_t drain() override {

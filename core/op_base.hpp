@@ -22,4 +22,29 @@ struct Forward {
   void end() { next.end(); }
 };
 
+/// Base of the stateful operators that hold items until a round or the stream ends (fold,
+/// reduce, their keyed forms, sorted_by, sorted_limit): at restart() and end(), `Derived::emit()`
+/// pushes what it holds downstream and resets; then the call goes on down the chain.
+template <class Derived, class Next>
+struct EmitAtBoundary : Forward<Next> {
+  void restart() {
+    static_cast<Derived&>(*this).emit();
+    this->next.restart();
+  }
+  void end() {
+    static_cast<Derived&>(*this).emit();
+    this->next.end();
+  }
+};
+
+/// What every stage of a fused chain provides besides push(item): the control calls of the
+/// element protocol. Checked on each block's built chain.
+template <class S>
+concept ChainStage = requires(S& s, Timestamp t) {
+  s.flush();
+  s.watermark(t);
+  s.restart();
+  s.end();
+};
+
 }  // namespace renoir::core

@@ -1,6 +1,7 @@
 // Messages on the wire: the element protocol's Message<T>, serialized for another process.
 #pragma once
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <typeinfo>
@@ -12,10 +13,11 @@
 namespace renoir::core {
 
 /// [kind u8][timestamp i64][items...][stamps...]; items and stamps only for batches (no stamps:
-/// a zero count).
+/// a zero count). Replaces the contents of `out`, reusing its capacity (an emitter keeps one
+/// buffer: no allocation per batch once it has grown).
 template <class T>
-std::vector<std::byte> encode(const Message<T>& m) {
-  std::vector<std::byte> out;
+void encode_into(const Message<T>& m, std::vector<std::byte>& out) {
+  out.clear();
   transport::Writer w(out);
   w.pod(static_cast<std::uint8_t>(m.kind));
   w.pod(m.timestamp);
@@ -28,13 +30,21 @@ std::vector<std::byte> encode(const Message<T>& m) {
                              " cross hosts but have no renoir::transport::Serializer");
     }
   }
+}
+
+/// encode_into() a new buffer.
+template <class T>
+std::vector<std::byte> encode(const Message<T>& m) {
+  std::vector<std::byte> out;
+  encode_into(m, out);
   return out;
 }
 
 /// The message in `bytes`, which must hold exactly one; throws transport::DecodeError if they
-/// do not (a wrong kind, a truncated or corrupt batch, trailing bytes).
+/// do not (a wrong kind, a truncated or corrupt batch, trailing bytes). Reads `bytes` in place
+/// (the network hands over the transport's receive buffer).
 template <class T>
-Message<T> decode(const std::vector<std::byte>& bytes) {
+Message<T> decode(std::span<const std::byte> bytes) {
   transport::Reader r(bytes.data(), bytes.size());
   Message<T> m;
   const auto kind = r.pod<std::uint8_t>();

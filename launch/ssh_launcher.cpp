@@ -21,7 +21,7 @@
 namespace renoir::launch {
 namespace {
 
-using detail::Cancelled;
+using detail::StopRequested;
 using detail::Clock;
 using detail::SshFailure;
 using detail::SshSession;
@@ -134,7 +134,7 @@ class Shared {
 
   // Start barrier: every host is reached, logged into and uploaded to first, then all workers
   // start together, so that a worker's connect timeout never has to cover the slowest upload.
-  // Each host arrives once (also when it fails, so that nobody waits for it); throws Cancelled
+  // Each host arrives once (also when it fails, so that nobody waits for it); throws StopRequested
   // if the job stops meanwhile.
   void arrive() {
     {
@@ -146,10 +146,10 @@ class Shared {
   void wait_for_all_hosts() {
     std::unique_lock lock(m_);
     while (arrived_ < hosts_) {
-      if (should_stop()) throw Cancelled{};
+      if (should_stop()) throw StopRequested{};
       cv_.wait_for(lock, milliseconds(50));
     }
-    if (should_stop()) throw Cancelled{};
+    if (should_stop()) throw StopRequested{};
   }
 
   bool should_stop() const { return abort_.load() || stop_.load(); }
@@ -214,7 +214,7 @@ class HostRunner {
         arrive();
         shared_.wait_for_all_hosts();
         run_worker();
-      } catch (const Cancelled&) {
+      } catch (const StopRequested&) {
         if (shared_.stop_requested()) shared_.note_stop_request();
         outcome_.stopped = true;
         outcome_.status = kLaunchStoppedStatus;

@@ -200,7 +200,7 @@ int SshSession::retry(const std::function<int()>& step, Clock::time_point deadli
   for (;;) {
     int rc = step();
     if (rc != LIBSSH2_ERROR_EAGAIN) return rc;
-    if (cancellable && cancelled()) throw Cancelled{};
+    if (cancellable && cancelled()) throw StopRequested{};
     auto now = Clock::now();
     if (now >= deadline) fail("timed out while " + std::string(what));
     wait_socket(std::min(milliseconds(100),
@@ -237,7 +237,7 @@ void SshSession::connect(milliseconds timeout) {
     while (rc != 0) {
       if (cancelled()) {
         ::close(fd);
-        throw Cancelled{};
+        throw StopRequested{};
       }
       auto now = Clock::now();
       if (now >= deadline) {
@@ -494,7 +494,7 @@ void SshSession::authenticate(milliseconds timeout) {
   while (libssh2_agent_get_identity(agent, &identity, prev) == 0) {
     prev = identity;
     ++tried;
-    if (cancelled()) throw Cancelled{};
+    if (cancelled()) throw StopRequested{};
     if (libssh2_agent_userauth(agent, user.c_str(), identity) == 0) {
       libssh2_session_set_timeout(session_, 0);
       return;

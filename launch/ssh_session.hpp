@@ -32,7 +32,7 @@ struct SshFailure : std::runtime_error {
 };
 
 /// Thrown out of a wait when the cancellation check says so (stop requested, another host failed).
-struct Cancelled {};
+struct StopRequested {};
 
 /// Calls libssh2_init() once per process (it is not thread-safe itself).
 void init_libssh2_once();
@@ -40,7 +40,7 @@ void init_libssh2_once();
 class SshSession {
  public:
   /// `cancelled` is polled while waiting; when it returns true, waits in cancellable mode throw
-  /// Cancelled.
+  /// StopRequested.
   SshSession(const HostConfig& host, std::function<bool()> cancelled);
   ~SshSession();
   SshSession(const SshSession&) = delete;
@@ -85,7 +85,7 @@ class SshSession {
   /// Waits until the socket is ready for what libssh2 is blocked on, at most `max_wait`.
   void wait_socket(std::chrono::milliseconds max_wait);
   /// Runs `step` until it stops returning LIBSSH2_ERROR_EAGAIN; throws SshFailure("... timed out
-  /// while <what>") past `deadline`, and Cancelled if `cancellable` and cancelled() turns true.
+  /// while <what>") past `deadline`, and StopRequested if `cancellable` and cancelled() turns true.
   int retry(const std::function<int()>& step, Clock::time_point deadline, std::string_view what,
             bool cancellable = true);
 

@@ -145,6 +145,16 @@ void FabricTransport::Impl::open() {
                             "attributed to the peer their header names");
   need_mr = (info->domain_attr->mr_mode & FI_MR_LOCAL) != 0;
   where += " (provider " + provider + ")";
+  // ofi_rxm sends a message above its eager limit by rendezvous, and such a message can be
+  // delivered after smaller ones sent later (measured: a 7 MiB batch split into 1 MiB messages
+  // arrived after its channel's end-of-stream). Per-sender order is the contract, so messages
+  // stay eager: the largest payload shrinks to the limit (the engine sends bigger ones in parts).
+  if (provider.find("rxm") != std::string::npos) {
+    std::size_t eager = 16 * 1024;  // libfabric's default
+    if (const char* v = std::getenv("FI_OFI_RXM_EAGER_LIMIT")) eager = std::strtoull(v, nullptr, 10);
+    else if (options.rxm_eager_limit > 0) eager = options.rxm_eager_limit;
+    if (eager > detail::kHeaderSize) owner.limit_max_message_size(eager - detail::kHeaderSize);
+  }
   const std::size_t frame_max = detail::kHeaderSize + owner.max_message_size();
   if (info->ep_attr->max_msg_size < frame_max)
     throw TransportError(where + ": max_message_size " + std::to_string(owner.max_message_size()) +

@@ -36,7 +36,7 @@ struct FrameHeader {
   FrameType type = FrameType::data;
   PeerId source = 0;      ///< claimed sender; checked against the fabric source when known
   ChannelId channel = 0;  ///< data frames only
-  MessageKind kind = 0;   ///< data frames only
+  Tag kind = 0;   ///< data frames only
   std::uint16_t reserved = 0;
 };
 static_assert(sizeof(FrameHeader) == 16);

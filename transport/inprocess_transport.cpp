@@ -7,7 +7,7 @@
 namespace renoir::transport {
 namespace detail {
 
-struct Inbox {
+struct Mailbox {
   struct Frame {
     std::string from;  // the sender's bound address: what a network would tell us
     std::vector<std::byte> bytes;
@@ -19,30 +19,30 @@ struct Inbox {
 
 }  // namespace detail
 
-std::shared_ptr<detail::Inbox> InProcessHub::bind(const std::string& address) {
+std::shared_ptr<detail::Mailbox> InProcessHub::bind(const std::string& address) {
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = inboxes_.try_emplace(address, nullptr);
+  auto [it, inserted] = mailboxes_.try_emplace(address, nullptr);
   if (!inserted) throw TransportError("in-process transport: address " + address + " is in use");
-  it->second = std::make_shared<detail::Inbox>();
+  it->second = std::make_shared<detail::Mailbox>();
   return it->second;
 }
 
 void InProcessHub::unbind(const std::string& address) {
   std::lock_guard lock(mutex_);
-  inboxes_.erase(address);
+  mailboxes_.erase(address);
 }
 
-std::shared_ptr<detail::Inbox> InProcessHub::lookup(const std::string& address) const {
+std::shared_ptr<detail::Mailbox> InProcessHub::lookup(const std::string& address) const {
   std::lock_guard lock(mutex_);
-  auto it = inboxes_.find(address);
-  return it == inboxes_.end() ? nullptr : it->second;
+  auto it = mailboxes_.find(address);
+  return it == mailboxes_.end() ? nullptr : it->second;
 }
 
 InProcessTransport::InProcessTransport(std::shared_ptr<InProcessHub> hub, TransportConfig config)
     : ProtocolTransport(std::move(config)), hub_(std::move(hub)) {
   for (PeerId p = 0; p < num_peers(); ++p) by_address_[peer_addresses()[p].to_string()] = p;
   bound_ = peer_addresses()[self()].to_string();
-  inbox_ = hub_->bind(bound_);
+  mailbox_ = hub_->bind(bound_);
 }
 
 InProcessTransport::~InProcessTransport() { hub_->unbind(bound_); }
@@ -50,27 +50,27 @@ InProcessTransport::~InProcessTransport() { hub_->unbind(bound_); }
 auto InProcessTransport::wire_send(PeerId to, const detail::FrameHeader& header,
                                    std::span<const std::byte> payload) -> WireStatus {
   const std::string target = peer_addresses()[to].to_string();
-  auto inbox = hub_->lookup(target);
-  if (!inbox) {
+  auto mailbox = hub_->lookup(target);
+  if (!mailbox) {
     on_send_error(to, header.type, "nobody is listening at " + target);
     return WireStatus::sent;
   }
-  detail::Inbox::Frame f{bound_, std::vector<std::byte>(detail::kHeaderSize + payload.size())};
+  detail::Mailbox::Frame f{bound_, std::vector<std::byte>(detail::kHeaderSize + payload.size())};
   detail::encode_header(header, f.bytes.data());
   std::copy(payload.begin(), payload.end(), f.bytes.begin() + detail::kHeaderSize);
   {
-    std::lock_guard lock(inbox->mutex);
-    inbox->frames.push_back(std::move(f));
+    std::lock_guard lock(mailbox->mutex);
+    mailbox->frames.push_back(std::move(f));
   }
-  inbox->cv.notify_all();
+  mailbox->cv.notify_all();
   return WireStatus::sent;
 }
 
 void InProcessTransport::wire_progress() {
-  std::deque<detail::Inbox::Frame> frames;
+  std::deque<detail::Mailbox::Frame> frames;
   {
-    std::lock_guard lock(inbox_->mutex);
-    frames.swap(inbox_->frames);
+    std::lock_guard lock(mailbox_->mutex);
+    frames.swap(mailbox_->frames);
   }
   for (auto& f : frames) {
     // The hub always knows the sender: one that is not a peer of the job cannot claim to be.
@@ -84,8 +84,8 @@ void InProcessTransport::wire_progress() {
 }
 
 void InProcessTransport::wire_wait(Clock::time_point until, unsigned /*round*/) {
-  std::unique_lock lock(inbox_->mutex);
-  inbox_->cv.wait_until(lock, until, [&] { return !inbox_->frames.empty(); });
+  std::unique_lock lock(mailbox_->mutex);
+  mailbox_->cv.wait_until(lock, until, [&] { return !mailbox_->frames.empty(); });
 }
 
 }  // namespace renoir::transport

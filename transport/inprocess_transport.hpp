@@ -12,22 +12,22 @@
 namespace renoir::transport {
 
 namespace detail {
-struct Inbox;
+struct Mailbox;
 }
 
-/// Where in-process transports "listen": maps an address to the inbox of the transport bound
+/// Where in-process transports "listen": maps an address to the mailbox of the transport bound
 /// to it. One hub plays the role of the network for the peers that share it.
 class InProcessHub {
  public:
   /// Binds `address`; throws TransportError if another transport holds it.
-  std::shared_ptr<detail::Inbox> bind(const std::string& address);
+  std::shared_ptr<detail::Mailbox> bind(const std::string& address);
   void unbind(const std::string& address);
-  /// The inbox bound to `address`, or null if nobody listens there.
-  std::shared_ptr<detail::Inbox> lookup(const std::string& address) const;
+  /// The mailbox bound to `address`, or null if nobody listens there.
+  std::shared_ptr<detail::Mailbox> lookup(const std::string& address) const;
 
  private:
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<detail::Inbox>> inboxes_;
+  std::unordered_map<std::string, std::shared_ptr<detail::Mailbox>> mailboxes_;
 };
 
 /// A peer whose network is an InProcessHub.
@@ -46,7 +46,7 @@ class InProcessTransport final : public detail::ProtocolTransport {
 
   std::shared_ptr<InProcessHub> hub_;
   std::string bound_;  // our normalized address
-  std::shared_ptr<detail::Inbox> inbox_;
+  std::shared_ptr<detail::Mailbox> mailbox_;
   std::unordered_map<std::string, PeerId> by_address_;
 };
 

@@ -111,7 +111,7 @@ std::string ProtocolTransport::unreached_peers_locked() const {
 
 // ---- sending ---------------------------------------------------------------------------
 
-bool ProtocolTransport::try_send(PeerId to, ChannelId channel, MessageKind kind,
+bool ProtocolTransport::try_send(PeerId to, ChannelId channel, Tag kind,
                                  std::span<const std::byte> payload) {
   if (payload.size() > max_message_size_)
     throw std::invalid_argument("transport: a message of " + std::to_string(payload.size()) +
@@ -157,7 +157,7 @@ auto ProtocolTransport::send_frame_locked(PeerId to, const FrameHeader& h,
   return status;
 }
 
-void ProtocolTransport::send(PeerId to, ChannelId channel, MessageKind kind,
+void ProtocolTransport::send(PeerId to, ChannelId channel, Tag kind,
                              std::span<const std::byte> payload,
                              std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
@@ -369,12 +369,12 @@ void ProtocolTransport::return_credits_locked() {
   flush_control_locked();
 }
 
-std::size_t ProtocolTransport::take_ready_locked(std::vector<Message>& out, std::size_t max) {
+std::size_t ProtocolTransport::take_ready_locked(std::vector<Delivery>& out, std::size_t max) {
   std::size_t n = std::min(max, ready_.size());
   if (n == 0) return 0;
   for (std::size_t i = 0; i < n; ++i) {
     Ready& r = ready_.front();
-    out.push_back(Message{
+    out.push_back(Delivery{
         r.source, r.channel, r.kind,
         r.token ? std::vector<std::byte>(r.view.begin(), r.view.end()) : std::move(r.owned)});
     consumed_locked(r);
@@ -384,7 +384,7 @@ std::size_t ProtocolTransport::take_ready_locked(std::vector<Message>& out, std:
   return n;
 }
 
-std::size_t ProtocolTransport::poll_views(MessageVisitor visitor, std::size_t max) {
+std::size_t ProtocolTransport::poll_views(DeliveryVisitor visitor, std::size_t max) {
   std::vector<Ready> batch;
   {
     std::lock_guard lock(mutex_);
@@ -408,7 +408,7 @@ std::size_t ProtocolTransport::poll_views(MessageVisitor visitor, std::size_t ma
   try {
     for (; handled < batch.size(); ++handled) {
       Ready& r = batch[handled];
-      visitor.fn(visitor.ctx, MessageView{r.source, r.channel, r.kind,
+      visitor.fn(visitor.ctx, DeliveryView{r.source, r.channel, r.kind,
                                           r.token ? r.view : std::span<const std::byte>(r.owned)});
     }
   } catch (...) {
@@ -419,7 +419,7 @@ std::size_t ProtocolTransport::poll_views(MessageVisitor visitor, std::size_t ma
   return handled;
 }
 
-std::size_t ProtocolTransport::poll(std::vector<Message>& out, std::size_t max) {
+std::size_t ProtocolTransport::poll(std::vector<Delivery>& out, std::size_t max) {
   std::lock_guard lock(mutex_);
   progress_locked();
   // What arrived before a peer was lost is still delivered; the error comes after.
@@ -428,11 +428,21 @@ std::size_t ProtocolTransport::poll(std::vector<Message>& out, std::size_t max) 
   return 0;
 }
 
-std::size_t ProtocolTransport::wait(std::vector<Message>& out, std::chrono::milliseconds timeout,
+std::size_t ProtocolTransport::wait(std::vector<Delivery>& out, std::chrono::milliseconds timeout,
                                     std::size_t max) {
   const auto deadline = Clock::now() + timeout;
   for (unsigned round = 0;; ++round) {
     if (std::size_t n = poll(out, max)) return n;
+    if (Clock::now() >= deadline) return 0;
+    wire_wait(deadline, round);
+  }
+}
+
+std::size_t ProtocolTransport::wait_views(DeliveryVisitor visitor, std::chrono::milliseconds timeout,
+                                          std::size_t max) {
+  const auto deadline = Clock::now() + timeout;
+  for (unsigned round = 0;; ++round) {
+    if (std::size_t n = poll_views(visitor, max)) return n;
     if (Clock::now() >= deadline) return 0;
     wire_wait(deadline, round);
   }

@@ -2,6 +2,7 @@
 // errors, on top of a minimal "wire" (send one frame, progress, wait) that each backend provides.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <deque>
@@ -26,19 +27,21 @@ class ProtocolTransport : public Transport {
   const std::string& address(PeerId peer) const override { return addresses_.at(peer); }
 
   void connect_all(std::chrono::milliseconds timeout) override;
-  bool try_send(PeerId to, ChannelId channel, MessageKind kind,
+  bool try_send(PeerId to, ChannelId channel, Tag kind,
                 std::span<const std::byte> payload) override;
-  void send(PeerId to, ChannelId channel, MessageKind kind, std::span<const std::byte> payload,
+  void send(PeerId to, ChannelId channel, Tag kind, std::span<const std::byte> payload,
             std::chrono::milliseconds timeout) override;
-  std::size_t poll(std::vector<Message>& out, std::size_t max = SIZE_MAX) override;
-  std::size_t wait(std::vector<Message>& out, std::chrono::milliseconds timeout,
+  std::size_t poll(std::vector<Delivery>& out, std::size_t max = SIZE_MAX) override;
+  std::size_t wait(std::vector<Delivery>& out, std::chrono::milliseconds timeout,
                    std::size_t max = SIZE_MAX) override;
-  std::size_t poll_views(MessageVisitor visitor, std::size_t max) override;
+  std::size_t poll_views(DeliveryVisitor visitor, std::size_t max) override;
+  std::size_t wait_views(DeliveryVisitor visitor, std::chrono::milliseconds timeout, std::size_t max) override;
   bool flush(std::chrono::milliseconds timeout) override;
   void release(PeerId peer) override;
   void set_status(std::string_view status) override;
   std::vector<std::string> take_errors() override;
   std::uint32_t available_credits(PeerId peer) const override;
+  std::size_t max_message_size() const override { return max_message_size_; }
 
  protected:
   using Clock = std::chrono::steady_clock;
@@ -77,7 +80,9 @@ class ProtocolTransport : public Transport {
   /// "peer 1 (127.0.0.1:9000)".
   std::string describe(PeerId peer) const;
   const std::vector<PeerAddress>& peer_addresses() const { return parsed_; }
-  std::size_t max_message_size() const { return max_message_size_; }
+  /// Lowers max_message_size() to `n` (a backend whose larger messages would break an
+  /// guarantee); before connect_all().
+  void limit_max_message_size(std::size_t n) { max_message_size_ = std::min(max_message_size_, n); }
 
  private:
   enum class Auth { pending, verified, failed };
@@ -104,7 +109,7 @@ class ProtocolTransport : public Transport {
   struct Ready {
     PeerId source;
     ChannelId channel;
-    MessageKind kind;
+    Tag kind;
     std::vector<std::byte> owned;
     std::span<const std::byte> view;
     void* token = nullptr;
@@ -120,7 +125,7 @@ class ProtocolTransport : public Transport {
   void return_credits_locked();
   bool flush_control_locked();
   void enqueue_control(PeerId to, FrameType type, std::span<const std::byte> payload);
-  std::size_t take_ready_locked(std::vector<Message>& out, std::size_t max);
+  std::size_t take_ready_locked(std::vector<Delivery>& out, std::size_t max);
   void reject(PeerId from, const char* what);
   std::string unreached_peers_locked() const;
 

@@ -19,8 +19,9 @@ namespace renoir::transport {
 using PeerId = std::uint32_t;
 /// Destination endpoint of a message, chosen by the upper layer (e.g. one (block, replica) edge).
 using ChannelId = std::uint32_t;
-/// Opaque to the transport: the upper layer's message type (batch, watermark, ...).
-using MessageKind = std::uint16_t;
+/// The upper layer's tag of a message, opaque to the transport (the engine tells its data from
+/// its control messages, credits and end of job, by it).
+using Tag = std::uint16_t;
 
 /// Every error the transport throws. Messages name peers by index and address, never the secret.
 struct TransportError : std::runtime_error {
@@ -41,26 +42,26 @@ struct PeerLostError : TransportError {
 };
 
 /// One received message.
-struct Message {
+struct Delivery {
   PeerId source = 0;
   ChannelId channel = 0;
-  MessageKind kind = 0;
+  Tag kind = 0;
   std::vector<std::byte> payload;
 };
 
 /// A received message whose payload is borrowed from the transport's receive buffer: valid
 /// only until the handler given to poll_each() returns (no copy, for deserializing in place).
-struct MessageView {
+struct DeliveryView {
   PeerId source = 0;
   ChannelId channel = 0;
-  MessageKind kind = 0;
+  Tag kind = 0;
   std::span<const std::byte> payload;
 };
 
 /// A non-owning callback for poll_each(): fn(ctx, view) per message.
-struct MessageVisitor {
+struct DeliveryVisitor {
   void* ctx;
-  void (*fn)(void* ctx, const MessageView& view);
+  void (*fn)(void* ctx, const DeliveryView& view);
 };
 
 /// What every peer of a job agrees on, plus which peer this process is.
@@ -110,31 +111,40 @@ class Transport {
   /// has not returned enough credits yet (it is not consuming) or the backend is out of
   /// resources; retry later. Throws std::invalid_argument above max_message_size,
   /// std::logic_error before connect_all(). The payload is copied before returning.
-  virtual bool try_send(PeerId to, ChannelId channel, MessageKind kind,
+  virtual bool try_send(PeerId to, ChannelId channel, Tag kind,
                         std::span<const std::byte> payload) = 0;
   /// As try_send(), but waits up to `timeout` for credits; throws TimeoutError after that.
-  virtual void send(PeerId to, ChannelId channel, MessageKind kind,
+  virtual void send(PeerId to, ChannelId channel, Tag kind,
                     std::span<const std::byte> payload, std::chrono::milliseconds timeout) = 0;
 
   /// Appends up to `max` received messages to `out` without blocking; returns how many. Order
   /// is preserved per sender. Consuming a message gives its credit back to the sender.
-  virtual std::size_t poll(std::vector<Message>& out, std::size_t max = SIZE_MAX) = 0;
+  virtual std::size_t poll(std::vector<Delivery>& out, std::size_t max = SIZE_MAX) = 0;
   /// As poll(), but waits up to `timeout` for at least one message. Returns 0 on timeout.
-  virtual std::size_t wait(std::vector<Message>& out, std::chrono::milliseconds timeout,
+  virtual std::size_t wait(std::vector<Delivery>& out, std::chrono::milliseconds timeout,
                            std::size_t max = SIZE_MAX) = 0;
-  /// As poll(), but calls `handler(const MessageView&)` for each message instead of copying
+  /// As poll(), but calls `handler(const DeliveryView&)` for each message instead of copying
   /// its payload out; the credit goes back once the handler returned. The handler runs without
   /// the transport's lock (it may send). If it throws, the messages not yet handled stay queued.
   /// Per-sender order holds when one thread at a time consumes.
   template <class Handler>
   std::size_t poll_each(Handler&& handler, std::size_t max = SIZE_MAX) {
     using H = std::remove_reference_t<Handler>;
-    auto call = [](void* ctx, const MessageView& view) { (*static_cast<H*>(ctx))(view); };
+    auto call = [](void* ctx, const DeliveryView& view) { (*static_cast<H*>(ctx))(view); };
     void* ctx = const_cast<void*>(static_cast<const void*>(std::addressof(handler)));
-    return poll_views(MessageVisitor{ctx, call}, max);
+    return poll_views(DeliveryVisitor{ctx, call}, max);
   }
-  /// poll_each() behind a function pointer: what backends implement.
-  virtual std::size_t poll_views(MessageVisitor visitor, std::size_t max) = 0;
+  /// As poll_each(), but waits up to `timeout` for at least one message. Returns 0 on timeout.
+  template <class Handler>
+  std::size_t wait_each(Handler&& handler, std::chrono::milliseconds timeout, std::size_t max = SIZE_MAX) {
+    using H = std::remove_reference_t<Handler>;
+    auto call = [](void* ctx, const DeliveryView& view) { (*static_cast<H*>(ctx))(view); };
+    void* ctx = const_cast<void*>(static_cast<const void*>(std::addressof(handler)));
+    return wait_views(DeliveryVisitor{ctx, call}, timeout, max);
+  }
+  /// poll_each() and wait_each() behind a function pointer: what backends implement.
+  virtual std::size_t poll_views(DeliveryVisitor visitor, std::size_t max) = 0;
+  virtual std::size_t wait_views(DeliveryVisitor visitor, std::chrono::milliseconds timeout, std::size_t max) = 0;
 
   /// Drives progress until every message sent so far has left this process (call it before
   /// destroying the transport). Returns false if that took longer than `timeout`.
@@ -149,6 +159,10 @@ class Transport {
 
   /// Errors seen since the last call: rejected data from unauthenticated peers, failed sends.
   virtual std::vector<std::string> take_errors() = 0;
+  /// The largest payload try_send() and send() accept: TransportConfig::max_message_size, or
+  /// less where the backend delivers larger messages out of order (libfabric's rxm above its
+  /// eager limit).
+  virtual std::size_t max_message_size() const = 0;
   /// Credits left for sending to `peer` (for tests and metrics).
   virtual std::uint32_t available_credits(PeerId peer) const = 0;
 };

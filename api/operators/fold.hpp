@@ -14,7 +14,7 @@ namespace ops {
 /// Renoir's Fold: the accumulator starts empty and the first item starts it from a copy of
 /// `init`, so a replica (or a round) that saw no item emits nothing.
 template <class Acc, class F, class Next>
-struct Fold : core::Forward<Next> {
+struct Fold : core::EmitAtBoundary<Fold<Acc, F, Next>, Next> {
   Acc init;
   F f;
   std::optional<Acc> acc{};  // engaged by the first item: one predictable branch per item
@@ -24,16 +24,7 @@ struct Fold : core::Forward<Next> {
     if (!acc) acc.emplace(init);
     detail::accumulate(f, *acc, std::forward<X>(x));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     if (!acc) return;
     this->next.push(std::move(*acc));

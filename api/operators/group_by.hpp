@@ -1,6 +1,7 @@
 // group_by / key_by: pair items with a key; group_by also moves them to the key's replica.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <renoir/api/operators/map.hpp>  // used by this verb
 #include <functional>
 #include <type_traits>
 #include <utility>

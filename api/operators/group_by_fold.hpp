@@ -1,6 +1,7 @@
 // group_by_fold and its shorthands group_by_sum, group_by_count, group_by_avg.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <renoir/api/operators/map.hpp>  // used by this verb
 #include <cstddef>
 #include <functional>
 #include <type_traits>

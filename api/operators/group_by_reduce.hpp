@@ -1,6 +1,8 @@
 // group_by_reduce and its shorthands group_by_min_element, group_by_max_element.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <renoir/api/operators/group_by.hpp>  // used by this verb
+#include <renoir/api/operators/reduce.hpp>  // used by this verb
 #include <functional>
 #include <type_traits>
 #include <utility>

@@ -142,8 +142,8 @@ auto KeyedStream<K, V, S, O>::interval_join(const KeyedStream<K, V2, S2, O2>& ot
   using RP = std::pair<K, V2>;
   auto* lg = job->graph.template make_gate<LP>();
   auto* rg = job->graph.template make_gate<RP>();
-  l.finish(core::EmitterFactory<LP, core::HashRouter<ops::PairKey>>{lg, 0, {}});
-  r.finish(core::EmitterFactory<RP, core::HashRouter<ops::PairKey>>{rg, 0, {}});
+  l.feed(lg, core::HashRouter<ops::PairKey>{});
+  r.feed(rg, core::HashRouter<ops::PairKey>{});
   using Src = ops::IntervalJoinSource<K, V, V2>;
   using Out = typename Src::Out;
   return detail::keyed(Stream<Out, Src, core::Identity>(job, Src{{lg, rg}, lower, upper, job->late_items},

@@ -2,6 +2,8 @@
 // (ship strategy, then local algorithm, then variant).
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <renoir/api/operators/group_by.hpp>  // used by this verb
+#include <renoir/api/operators/map.hpp>  // used by this verb
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -270,11 +272,11 @@ class JoinBuilder {
     auto* lg = job->graph.template make_gate<LP>();
     auto* rg = job->graph.template make_gate<RP>();
     if (broadcast_right_) {
-      l.finish(core::EmitterFactory<LP, core::ForwardRouter>{lg, 0, {}});
-      r.finish(core::EmitterFactory<RP, core::BroadcastRouter>{rg, 0, {}});
+      l.feed(lg, core::ForwardRouter{});
+      r.feed(rg, core::BroadcastRouter{});
     } else {
-      l.finish(core::EmitterFactory<LP, core::HashRouter<ops::PairKey>>{lg, 0, {}});
-      r.finish(core::EmitterFactory<RP, core::HashRouter<ops::PairKey>>{rg, 0, {}});
+      l.feed(lg, core::HashRouter<ops::PairKey>{});
+      r.feed(rg, core::HashRouter<ops::PairKey>{});
     }
     // A broadcast join keeps the left side's parallelism, so every left item stays where it is.
     const Replication replication = broadcast_right_ ? left_.options().replication : Replication::unlimited();

@@ -39,7 +39,7 @@ struct PairKey {
 /// Per-key fold of the items of a plain stream, keyed by `key(item)`: the local half of
 /// group_by_fold. Emits (key, acc) pairs at the end of the stream (or of a round).
 template <class K, class Acc, class KeyFn, class F, class Next>
-struct KeyedFoldBy : core::Forward<Next> {
+struct KeyedFoldBy : core::EmitAtBoundary<KeyedFoldBy<K, Acc, KeyFn, F, Next>, Next> {
   KeyFn key;
   Acc init;
   F f;
@@ -52,16 +52,7 @@ struct KeyedFoldBy : core::Forward<Next> {
     if (it == state.end()) it = state.emplace(K(std::forward<decltype(k)>(k)), init).first;
     detail::accumulate(f, it->second, std::forward<X>(x));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     for (auto& [k, acc] : state) this->next.push(std::pair<K, Acc>(k, std::move(acc)));
     state.clear();
@@ -71,7 +62,7 @@ struct KeyedFoldBy : core::Forward<Next> {
 /// Per-key fold of a keyed stream (pairs): `f(acc, value)`; the global half of group_by_fold
 /// and KeyedStream::fold.
 template <class K, class Acc, class F, class Next>
-struct KeyedFold : core::Forward<Next> {
+struct KeyedFold : core::EmitAtBoundary<KeyedFold<K, Acc, F, Next>, Next> {
   Acc init;
   F f;
   KeyMap<K, Acc> state{};
@@ -82,16 +73,7 @@ struct KeyedFold : core::Forward<Next> {
     if (it == state.end()) it = state.emplace(std::move(kv.first), init).first;
     detail::accumulate(f, it->second, std::move(kv.second));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     for (auto& [k, acc] : state) this->next.push(std::pair<K, Acc>(k, std::move(acc)));
     state.clear();
@@ -100,7 +82,7 @@ struct KeyedFold : core::Forward<Next> {
 
 /// Per-key reduce of a keyed stream: the first value of a key is its accumulator.
 template <class K, class V, class F, class Next>
-struct KeyedReduce : core::Forward<Next> {
+struct KeyedReduce : core::EmitAtBoundary<KeyedReduce<K, V, F, Next>, Next> {
   F f;
   KeyMap<K, V> state{};
 
@@ -112,16 +94,7 @@ struct KeyedReduce : core::Forward<Next> {
     else
       detail::accumulate(f, it->second, std::move(kv.second));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     for (auto& [k, v] : state) this->next.push(std::pair<K, V>(k, std::move(v)));
     state.clear();

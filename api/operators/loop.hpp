@@ -445,7 +445,7 @@ struct LoopGates {
     static_assert(!detail::is_view<T>::value,
                   "renoir: items that enter a loop must own their data (std::string, not std::string_view)");
     auto* gate = input.job()->graph.template make_gate<T>();
-    input.finish(core::EmitterFactory<T, Router>{gate, 0, std::move(router)});
+    input.feed(gate, std::move(router));
     using Head = LoopHead<T, S, Policy>;
     // Rounds replay items without their event time: streams in and after a loop are untimestamped
     // (event-time operators there fail at build time instead of using stale timestamps).

@@ -13,8 +13,8 @@ template <class S2, class O2>
 auto Stream<T, S, O>::merge(const Stream<T, S2, O2>& other) const {
   if (other.job() != job_) throw std::logic_error("renoir: merge of streams from different StreamContexts");
   auto* gate = job_->graph.template make_gate<T>();
-  finish(core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}});
-  other.finish(core::EmitterFactory<T, core::ForwardRouter>{gate, 0, {}});
+  feed(gate, core::ForwardRouter{});
+  other.feed(gate, core::ForwardRouter{});
   return Stream<T, core::ReceiverSource<T>, core::Identity>(
       job_, core::ReceiverSource<T>{gate}, core::Identity{}, merged_options(options_, other.options()));
 }
@@ -28,8 +28,8 @@ auto KeyedStream<K, V, S, O>::merge(const KeyedStream<K, V, S2, O2>& other) cons
   if (right.job() != inner_.job()) throw std::logic_error("renoir: merge of streams from different StreamContexts");
   using P = std::pair<K, V>;
   auto* gate = inner_.job()->graph.template make_gate<P>();
-  inner_.finish(core::EmitterFactory<P, core::HashRouter<ops::PairKey>>{gate, 0, {}});
-  right.finish(core::EmitterFactory<P, core::HashRouter<ops::PairKey>>{gate, 0, {}});
+  inner_.feed(gate, core::HashRouter<ops::PairKey>{});
+  right.feed(gate, core::HashRouter<ops::PairKey>{});
   return detail::keyed(Stream<P, core::ReceiverSource<P>, core::Identity>(
       inner_.job(), core::ReceiverSource<P>{gate}, core::Identity{},
       merged_options(inner_.options(), other.unkey().options())));

@@ -12,7 +12,7 @@ namespace renoir {
 namespace ops {
 /// Reduces every item; emits the result, if there was any item, at the end (or of a round).
 template <class T, class F, class Next>
-struct Reduce : core::Forward<Next> {
+struct Reduce : core::EmitAtBoundary<Reduce<T, F, Next>, Next> {
   F f;
   std::optional<T> acc{};
 
@@ -23,16 +23,7 @@ struct Reduce : core::Forward<Next> {
     else
       detail::accumulate(f, *acc, std::forward<X>(x));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     if (acc) this->next.push(std::move(*acc));
     acc.reset();

@@ -64,7 +64,7 @@ auto Stream<T, Src, O>::replay(std::size_t iterations, State initial_state, Body
                 "f(Delta, U) -> Delta, U being the body's item type");
   out.template then<ops::LoopPartial<D>>([local_fold, handle = loop.handle](auto next) {
        return ops::LoopLocalFold<D, L, State, decltype(next)>{{std::move(next)}, local_fold, handle};
-     }).finish(core::EmitterFactory<ops::LoopPartial<D>, core::ForwardRouter>{loop.partials, 0, {}});
+     }).feed(loop.partials, core::ForwardRouter{});
   return loop.leader(job_, std::move(initial_state), std::move(global_fold), std::move(loop_condition), iterations,
                      options_.batch_mode);
 }

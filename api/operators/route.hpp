@@ -8,30 +8,18 @@
 #include <utility>
 
 #include <renoir/core/emitter.hpp>
+#include <renoir/core/fan_out.hpp>
 
 namespace renoir {
 namespace ops {
 /// Terminal: the predicates are a tuple (no per-item indirect call).
 template <class T, class... Preds>
-struct Router {
+struct FirstMatch : core::FanOut<std::array<core::Emitter<T, core::ForwardRouter>, sizeof...(Preds)>> {
   std::tuple<Preds...> preds;
-  std::array<core::Emitter<T, core::ForwardRouter>, sizeof...(Preds)> outs;
 
   template <class X>
   void push(X&& x) {
     route_from<0>(std::forward<X>(x));
-  }
-  void flush() {
-    for (auto& o : outs) o.flush();
-  }
-  void watermark(core::Timestamp t) {
-    for (auto& o : outs) o.watermark(t);
-  }
-  void restart() {
-    for (auto& o : outs) o.restart();
-  }
-  void end() {
-    for (auto& o : outs) o.end();
   }
 
  private:
@@ -39,7 +27,7 @@ struct Router {
   void route_from(X&& x) {
     if constexpr (I < sizeof...(Preds)) {
       if (std::invoke(std::get<I>(preds), std::as_const(x)))
-        outs[I].push(std::forward<X>(x));
+        this->outs[I].push(std::forward<X>(x));
       else
         route_from<I + 1>(std::forward<X>(x));
     }
@@ -47,21 +35,21 @@ struct Router {
 };
 
 template <class T, class... Preds>
-struct RouterFactory {
+struct FirstMatchFactory {
   std::tuple<Preds...> preds;
   std::array<core::EmitterFactory<T, core::ForwardRouter>, sizeof...(Preds)> outs;
 
   void attach(std::size_t block) {
     for (auto& o : outs) o.attach(block);
   }
-  Router<T, Preds...> make(const core::ReplicaContext& rc) const {
+  FirstMatch<T, Preds...> make(const core::ReplicaContext& rc) const {
     return make_impl(rc, std::index_sequence_for<Preds...>{});
   }
 
  private:
   template <std::size_t... I>
-  Router<T, Preds...> make_impl(const core::ReplicaContext& rc, std::index_sequence<I...>) const {
-    return Router<T, Preds...>{preds, {outs[I].make(rc)...}};
+  FirstMatch<T, Preds...> make_impl(const core::ReplicaContext& rc, std::index_sequence<I...>) const {
+    return FirstMatch<T, Preds...>{{{outs[I].make(rc)...}}, preds};
   }
 };
 }  // namespace ops
@@ -83,7 +71,7 @@ class RouteBuilder {
     static_assert(sizeof...(Preds) > 0, "renoir: route() needs at least one add_route");
     using T = typename Parent::value_type;
     using Out = Stream<T, core::ReceiverSource<T>, core::Identity>;
-    ops::RouterFactory<T, Preds...> factory{preds_, {}};
+    ops::FirstMatchFactory<T, Preds...> factory{preds_, {}};
     std::vector<Out> streams;
     for (auto& out : factory.outs) {
       auto* gate = parent_.job()->graph.template make_gate<T>();

@@ -11,23 +11,14 @@
 namespace renoir {
 namespace ops {
 template <class T, class Less, class Next>
-struct Sort : core::Forward<Next> {
+struct Sort : core::EmitAtBoundary<Sort<T, Less, Next>, Next> {
   Less less;
   std::vector<T> items{};
   template <class X>
   void push(X&& x) {
     items.push_back(std::forward<X>(x));
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
-  }
 
- private:
   void emit() {
     std::stable_sort(items.begin(), items.end(), less);
     for (auto& x : items) this->next.push(std::move(x));

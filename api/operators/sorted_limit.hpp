@@ -17,7 +17,7 @@ namespace ops {
 /// end of the stream (or of a round) emits them sorted, skipping the first `skip`. The buffer
 /// holds at most max(2 * keep, 1024) items: when full, it is sorted and cut back to `keep`.
 template <class T, class Less, class Next>
-struct TopK : core::Forward<Next> {
+struct TopK : core::EmitAtBoundary<TopK<T, Less, Next>, Next> {
   Less less;
   std::size_t keep;
   std::size_t skip = 0;
@@ -29,24 +29,16 @@ struct TopK : core::Forward<Next> {
     if (keep <= std::numeric_limits<std::size_t>::max() / 2 && items.size() >= std::max<std::size_t>(2 * keep, 1024))
       cut();
   }
-  void restart() {
-    emit();
-    this->next.restart();
-  }
-  void end() {
-    emit();
-    this->next.end();
+  void emit() {
+    cut();
+    for (std::size_t i = skip; i < items.size(); ++i) this->next.push(std::move(items[i]));
+    items.clear();
   }
 
  private:
   void cut() {
     std::stable_sort(items.begin(), items.end(), less);
     if (items.size() > keep) items.erase(items.begin() + static_cast<std::ptrdiff_t>(keep), items.end());
-  }
-  void emit() {
-    cut();
-    for (std::size_t i = skip; i < items.size(); ++i) this->next.push(std::move(items[i]));
-    items.clear();
   }
 };
 }  // namespace ops

@@ -6,29 +6,18 @@
 #include <vector>
 
 #include <renoir/core/emitter.hpp>
+#include <renoir/core/fan_out.hpp>
 
 namespace renoir {
 namespace ops {
 /// Terminal that copies each item into several emitters.
 template <class T, class Router>
-struct Tee {
-  std::vector<core::Emitter<T, Router>> outs;
+struct Tee : core::FanOut<std::vector<core::Emitter<T, Router>>> {
   template <class X>
   void push(X&& x) {
+    auto& outs = this->outs;
     for (std::size_t i = 0; i + 1 < outs.size(); ++i) outs[i].push(x);
     outs.back().push(std::forward<X>(x));
-  }
-  void flush() {
-    for (auto& o : outs) o.flush();
-  }
-  void watermark(core::Timestamp t) {
-    for (auto& o : outs) o.watermark(t);
-  }
-  void restart() {
-    for (auto& o : outs) o.restart();
-  }
-  void end() {
-    for (auto& o : outs) o.end();
   }
 };
 

@@ -1,6 +1,11 @@
 // window_join: pairs of two keyed streams' items that fall in the same window.
 #pragma once
 #include <renoir/api/stream.hpp>  // this header defines members of Stream
+#include <renoir/api/operators/flat_map.hpp>  // used by this verb
+#include <renoir/api/operators/map.hpp>  // used by this verb
+#include <renoir/api/operators/merge.hpp>  // used by this verb
+#include <renoir/api/operators/window.hpp>  // used by this verb
+#include <renoir/api/sinks/collect.hpp>  // used by this verb
 #include <optional>
 #include <utility>
 #include <vector>

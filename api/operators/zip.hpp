@@ -83,8 +83,8 @@ auto Stream<T, S, O>::zip(const Stream<U, S2, O2>& other) const {
   // Every replica of both sides sends to the one zip replica (as Renoir's zip, whose block has
   // parallelism 1): pairing per replica would drop items whenever the sides' replicas hold
   // different counts. Each side's items keep their order per sending replica.
-  finish(core::EmitterFactory<T, core::ForwardRouter>{left, 0, {}});
-  other.finish(core::EmitterFactory<U, core::ForwardRouter>{right, 0, {}});
+  feed(left, core::ForwardRouter{});
+  other.feed(right, core::ForwardRouter{});
   return Stream<std::pair<T, U>, ops::ZipSource<T, U>, core::Identity>(
       job_, ops::ZipSource<T, U>{{left, right}}, core::Identity{},
       merged_options(options_, other.options(), Replication::one()));

@@ -1,12 +1,14 @@
 // A shuffle-heavy job for the distributed tests: every item crosses an exchange twice.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include <renoir/renoir.hpp>
@@ -43,6 +45,28 @@ bool deadlock_here() {
   return host && self && std::string(host) == self;
 }
 
+// For remote_test.sh and fault_test.sh: RENOIR_FAULT_CRASH_HOST=<id> makes that worker abort
+// RENOIR_FAULT_CRASH_AFTER_MS (default 100) after its first item, as a crashing job would.
+bool crash_here() {
+  const char* host = std::getenv("RENOIR_FAULT_CRASH_HOST");
+  const char* self = std::getenv("RENOIR_HOST_ID");
+  return host && self && std::string(host) == self;
+}
+
+void maybe_crash(bool armed) {
+  static std::once_flag once;
+  if (!armed) return;
+  std::call_once(once, [] {
+    const char* after = std::getenv("RENOIR_FAULT_CRASH_AFTER_MS");
+    const auto ms = std::chrono::milliseconds(after ? std::stoul(after) : 100);
+    std::thread([ms] {
+      std::this_thread::sleep_for(ms);
+      std::cerr << "shuffle_job: RENOIR_FAULT_CRASH_HOST: aborting on purpose\n";
+      std::abort();
+    }).detach();
+  });
+}
+
 void maybe_deadlock(bool armed) {
   static std::atomic<std::uint64_t> seen{0};
   if (!armed || seen.fetch_add(1, std::memory_order_relaxed) < 100000) return;
@@ -61,9 +85,10 @@ int main(int argc, char** argv) {
   const std::uint64_t n = args.size() > 1 ? std::stoull(args[1]) : 2'000'000;
   try {
     renoir::StreamContext ctx(config);
-    const bool deadlock = deadlock_here();
+    const bool deadlock = deadlock_here(), crash = crash_here();
     auto sums = ctx.stream_par_iter<std::uint64_t>(0, n)
-                    .map([deadlock](std::uint64_t x) {
+                    .map([deadlock, crash](std::uint64_t x) {
+                      maybe_crash(crash);
                       maybe_deadlock(deadlock);
                       return std::to_string((x * 2654435761u) % 1000003); })
                     .shuffle()

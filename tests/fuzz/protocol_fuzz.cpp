@@ -86,13 +86,13 @@ class FuzzTransport final : public rd::ProtocolTransport {
 struct Expected {
   rt::PeerId source;
   rt::ChannelId channel;
-  rt::MessageKind kind;
+  rt::Tag kind;
   Bytes payload;
 };
 
 enum class Auth { pending, verified, failed };
 
-Bytes frame(rd::FrameType type, rt::PeerId source, rt::ChannelId channel, rt::MessageKind kind,
+Bytes frame(rd::FrameType type, rt::PeerId source, rt::ChannelId channel, rt::Tag kind,
             std::span<const std::byte> payload) {
   rd::FrameHeader h;
   h.type = type;
@@ -171,7 +171,7 @@ class Harness {
     }
   }
 
-  void check(const rt::PeerId source, rt::ChannelId channel, rt::MessageKind kind,
+  void check(const rt::PeerId source, rt::ChannelId channel, rt::Tag kind,
              std::span<const std::byte> payload) {
     // The window is 4, so every consumed message's credit goes back at the end of the call.
     if (source != self_) --in_flight_[source];
@@ -223,7 +223,7 @@ class Harness {
         const auto type = static_cast<rd::FrameType>(in_.ConsumeIntegralInRange(0, 5));
         const rt::PeerId source = peer();
         const auto channel = in_.ConsumeIntegral<rt::ChannelId>();
-        const auto kind = in_.ConsumeIntegral<rt::MessageKind>();
+        const auto kind = in_.ConsumeIntegral<rt::Tag>();
         const auto wire = wire_source(source);
         deliver(wire, frame(type, source, channel, kind, bytes(40)));
         break;
@@ -255,7 +255,7 @@ class Harness {
         break;
       }
       case 6: {
-        std::vector<rt::Message> out;
+        std::vector<rt::Delivery> out;
         t_->poll(out, in_.ConsumeIntegralInRange<std::size_t>(0, 8));
         for (const auto& m : out) check(m.source, m.channel, m.kind, m.payload);
         break;
@@ -265,7 +265,7 @@ class Harness {
         const std::size_t throw_at = in_.ConsumeIntegralInRange<std::size_t>(0, 9);
         std::size_t seen = 0;
         try {
-          t_->poll_each([&](const rt::MessageView& v) {
+          t_->poll_each([&](const rt::DeliveryView& v) {
             if (seen == throw_at) throw std::runtime_error("handler");
             check(v.source, v.channel, v.kind, v.payload);
             ++seen;

@@ -129,7 +129,7 @@ TEST(DataPlane, IntrudersAreRefusedAndTheRealExchangeIsUnchanged) {
   auto run = [&](Transport& t, std::vector<std::string>* errors) {
     t.connect_all(10s);
     std::uint64_t sent = 0, next_expected = 0;
-    std::vector<Message> in;
+    std::vector<Delivery> in;
     const auto deadline = std::chrono::steady_clock::now() + 60s;
     // Keep exchanging until the attacks are over, so that they hit a running exchange.
     while ((sent < kCount || next_expected < kCount || !attacks_done) &&

@@ -89,7 +89,7 @@ TEST(Protocol, ControlFramesStayFewWhileTheWireIsCongested) {
   for (int i = 0; i < 1000; ++i) t.receive(1, FrameType::hello, peer.nonce());  // a retrying peer
   for (std::uint32_t i = 0; i < kWindow; ++i) {
     t.receive(1, FrameType::data, Bytes(3, std::byte{1}));
-    std::vector<Message> out;
+    std::vector<Delivery> out;
     EXPECT_EQ(t.poll(out), 1u);  // each consumed message returns its credit
   }
   EXPECT_FALSE(t.flush(std::chrono::milliseconds(0)));
@@ -108,7 +108,7 @@ TEST(Protocol, DataBeyondTheCreditWindowIsDropped) {
   ScriptedTransport t;
   authenticate(t);
   for (std::uint32_t i = 0; i < kWindow + 5; ++i) t.receive(1, FrameType::data, Bytes(1, std::byte(i)));
-  std::vector<Message> out;
+  std::vector<Delivery> out;
   EXPECT_EQ(t.poll(out), kWindow) << "a peer may have only its window in flight";
   auto errors = t.take_errors();
   ASSERT_EQ(errors.size(), 5u);
@@ -125,7 +125,7 @@ TEST(Protocol, NothingFromAPeerBeforeItsProof) {
   t.receive(1, FrameType::proof, Bytes(32, std::byte{0}));  // wrong
   authenticate(t);                                          // too late: it failed
   t.receive(1, FrameType::data, Bytes(1, std::byte{2}));
-  std::vector<Message> out;
+  std::vector<Delivery> out;
   EXPECT_EQ(t.poll(out), 0u);
   EXPECT_EQ(t.take_errors().size(), 3u);
 }
@@ -151,7 +151,7 @@ TEST(InProcessTransport, FramesFromOutsideThePeerListAreDropped) {
   EXPECT_THROW(rogue.connect_all(std::chrono::milliseconds(0)), TimeoutError);
   ASSERT_TRUE(rogue.try_send(0, 1, 0, std::as_bytes(std::span("forged", 6))));
   ASSERT_TRUE(b.try_send(0, 1, 0, std::as_bytes(std::span("real", 4))));
-  std::vector<Message> got;
+  std::vector<Delivery> got;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (got.empty() && std::chrono::steady_clock::now() < deadline) a.wait(got, std::chrono::milliseconds(10));
   a.wait(got, std::chrono::milliseconds(50));

@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
                       FabricOptions{"shm", 8});
     if (std::strcmp(argv[4], "die") == 0) std::raise(SIGKILL);
     t.connect_all(5s);
-    std::vector<Message> got;
+    std::vector<Delivery> got;
     t.wait(got, 5s);
     if (got.size() != 1) throw std::runtime_error("no message");
     t.send(1 - self, got[0].channel, got[0].kind, got[0].payload, 5s);

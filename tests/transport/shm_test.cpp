@@ -71,14 +71,14 @@ class Shm : public ::testing::Test {
         t.connect_all(5s);
         const std::byte hello[] = {std::byte(0x42), std::byte(t.self())};
         t.send(1 - t.self(), 7, 1, hello, 5s);
-        std::vector<Message> got;
+        std::vector<Delivery> got;
         t.wait(got, 5s);
         ASSERT_EQ(got.size(), 1u) << "peer " << t.self();
         EXPECT_EQ(got[0].payload.size(), 2u);
         EXPECT_EQ(got[0].payload[1], std::byte(1 - t.self()));
         EXPECT_TRUE(t.flush(5s));
         // Keep driving progress a little: the other side may still need ours.
-        std::vector<Message> extra;
+        std::vector<Delivery> extra;
         t.wait(extra, 100ms);
       } catch (const std::exception& e) {
         ADD_FAILURE() << "peer " << t.self() << ": " << e.what();
@@ -127,7 +127,7 @@ TEST_F(Shm, SecondOwnerOfAnAddressIsRefusedAndPeersDoNotCrash) {
   }
   // Peer 1 in a process of its own.
   const pid_t child = spawn_peer(1, "echo");
-  std::vector<Message> got;
+  std::vector<Delivery> got;
   try {
     a->connect_all(5s);
     const std::byte ping[] = {std::byte(7)};
