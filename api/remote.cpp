@@ -21,6 +21,11 @@
 #include <renoir/launch/worker_watchdog.hpp>
 #include <renoir/transport/fabric_transport.hpp>
 
+/// Test hook, defined only by test jobs (tests/distributed/shuffle_job.cpp), never by the
+/// library: a weak reference, null unless the program defines it. Called on a worker before its
+/// transport opens, with the job secret it will present (a test makes one host's wrong).
+extern "C" __attribute__((weak)) void renoir_test_worker_hook(std::size_t host, std::string& secret);
+
 namespace renoir::detail {
 namespace {
 
@@ -156,6 +161,7 @@ void execute_as_worker(const core::JobGraph& graph, const WorkerIdentity& worker
   for (const auto& h : hosts) tc.peers.push_back(h.address + ":" + std::to_string(h.base_port));
   tc.self = static_cast<transport::PeerId>(worker.host);
   tc.secret = *worker.secret;
+  if (renoir_test_worker_hook) renoir_test_worker_hook(worker.host, tc.secret);
   tc.heartbeat_interval = std::chrono::milliseconds(worker.cluster->heartbeat_interval_ms);
   tc.peer_timeout = std::chrono::milliseconds(worker.cluster->peer_timeout_ms);
   transport::FabricOptions options;

@@ -70,7 +70,7 @@ expect_failure "a malformed config" "malformed\.toml:4:[0-9]+: .*num_cores" \
   "$build/examples/wordcount" --remote "$tmp/malformed.toml" "$tmp/corpus.txt"
 
 expect_failure "a data-plane peer without the secret" "(secret|authenticat)" \
-  env RENOIR_FAULT_BAD_SECRET_HOST=1 "$build/examples/wordcount" --remote "$config" "$tmp/corpus.txt"
+  env RENOIR_FAULT_BAD_SECRET_HOST=1 "$build/tests/distributed/shuffle_job" --remote "$config" 1000
 
 # Sanitized builds (tools/sanitize.sh asan): the workers that sshd starts run sanitized too,
 # with the options compiled into them (sshd passes no *SAN_OPTIONS), and a report on a worker

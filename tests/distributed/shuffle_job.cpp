@@ -78,6 +78,13 @@ void maybe_deadlock(bool armed) {
 
 }  // namespace
 
+// For remote_test.sh: RENOIR_FAULT_BAD_SECRET_HOST=<id> makes that worker present a wrong job
+// secret to its peers (the library calls this hook on every worker, if the program defines it).
+extern "C" void renoir_test_worker_hook(std::size_t host, std::string& secret) {
+  const char* bad = std::getenv("RENOIR_FAULT_BAD_SECRET_HOST");
+  if (bad && std::to_string(host) == bad) secret = "not-the-job-secret";
+}
+
 int main(int argc, char** argv) {
   auto [config, args] = renoir::RuntimeConfig::from_args(argc, argv);
   config.spawn_remote_workers();
