@@ -57,13 +57,21 @@ void Network::consumed(std::size_t host, std::uint32_t channel, std::uint32_t n)
 }
 
 void Network::flush_consumed() {
+  // At most max_message_size() bytes of pairs per message (with rxm that is 16 k pairs: a big
+  // job can return more channels' credits at once).
+  const std::size_t per_message = t_.max_message_size() / sizeof(std::uint32_t) / 2 * 2;
+  std::vector<std::byte> bytes;
   for (std::size_t h = 0; h < returning_.size(); ++h) {
     auto& pairs = returning_[h];
-    if (pairs.empty()) continue;
-    std::vector<std::byte> bytes(pairs.size() * sizeof(std::uint32_t));
-    std::memcpy(bytes.data(), pairs.data(), bytes.size());  // little-endian hosts (as the wire)
-    if (t_.try_send(static_cast<transport::PeerId>(h), 0, kCredits, bytes)) pairs.clear();
-    // else: no link credit now; they go with the next call
+    std::size_t sent = 0;
+    while (sent < pairs.size()) {
+      const std::size_t n = std::min(per_message, pairs.size() - sent);
+      bytes.resize(n * sizeof(std::uint32_t));
+      std::memcpy(bytes.data(), pairs.data() + sent, bytes.size());  // little-endian hosts (as the wire)
+      if (!t_.try_send(static_cast<transport::PeerId>(h), 0, kCredits, bytes)) break;
+      sent += n;  // else: no link credit now; the rest go with the next call
+    }
+    pairs.erase(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(sent));
   }
 }
 
