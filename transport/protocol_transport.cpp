@@ -428,24 +428,24 @@ std::size_t ProtocolTransport::poll(std::vector<Delivery>& out, std::size_t max)
   return 0;
 }
 
-std::size_t ProtocolTransport::wait(std::vector<Delivery>& out, std::chrono::milliseconds timeout,
-                                    std::size_t max) {
+template <class Poll>
+std::size_t ProtocolTransport::wait_until_some(Poll poll_once, std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   for (unsigned round = 0;; ++round) {
-    if (std::size_t n = poll(out, max)) return n;
+    if (std::size_t n = poll_once()) return n;
     if (Clock::now() >= deadline) return 0;
     wire_wait(deadline, round);
   }
 }
 
+std::size_t ProtocolTransport::wait(std::vector<Delivery>& out, std::chrono::milliseconds timeout,
+                                    std::size_t max) {
+  return wait_until_some([&] { return poll(out, max); }, timeout);
+}
+
 std::size_t ProtocolTransport::wait_views(DeliveryVisitor visitor, std::chrono::milliseconds timeout,
                                           std::size_t max) {
-  const auto deadline = Clock::now() + timeout;
-  for (unsigned round = 0;; ++round) {
-    if (std::size_t n = poll_views(visitor, max)) return n;
-    if (Clock::now() >= deadline) return 0;
-    wire_wait(deadline, round);
-  }
+  return wait_until_some([&] { return poll_views(visitor, max); }, timeout);
 }
 
 bool ProtocolTransport::flush(std::chrono::milliseconds timeout) {

@@ -126,6 +126,9 @@ class ProtocolTransport : public Transport {
   bool flush_control_locked();
   void enqueue_control(PeerId to, FrameType type, std::span<const std::byte> payload);
   std::size_t take_ready_locked(std::vector<Delivery>& out, std::size_t max);
+  /// Calls `poll_once()` until it returns a non-zero count or `timeout` passed (wait, wait_views).
+  template <class Poll>
+  std::size_t wait_until_some(Poll poll_once, std::chrono::milliseconds timeout);
   void reject(PeerId from, const char* what);
   std::string unreached_peers_locked() const;
 
